@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from unitbase.api import api
+
+urlpatterns = [
+    path("accounts/", include("unitbase.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("unitbase.core.urls")),
+    path("", include("unitbase.productions.urls")),
+    path("p/<int:production_id>/", include("unitbase.people.urls")),
+]
+
+handler400 = "unitbase.core.views.bad_request"
+handler403 = "unitbase.core.views.permission_denied"
+handler404 = "unitbase.core.views.page_not_found"
+handler500 = "unitbase.core.views.server_error"

@@ -1,0 +1,10 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name", help_text="Where you will use it, e.g. 'Budget scripts'.")

@@ -1,0 +1,38 @@
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the web app and run the background worker beside it; Ctrl-C stops both."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address and port (default 127.0.0.1:8000).")
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
+
+    def handle(self, *args, addr, no_worker, **options):
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "unitbase.cli", "worker", "--interval", "1"])
+        self.stdout.write(self.style.SUCCESS(f"\nUnitbase is at http://{addr}/  (Ctrl-C stops the server and the worker)\n"))
+        try:
+            if settings.DEBUG:
+                call_command("runserver", addr, use_reloader=False)
+            else:
+                from gunicorn.app.wsgiapp import run as gunicorn_run
+
+                sys.argv = ["gunicorn", "config.wsgi", "--bind", addr, "--workers", "2"]
+                gunicorn_run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGINT)
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

@@ -1,0 +1,1 @@
+"""Scheduling: calendars, schedules, versions, strips; the solver."""

@@ -1,0 +1,1 @@
+"""The schedule optimiser: pure Python, no Django."""

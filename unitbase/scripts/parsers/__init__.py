@@ -1,0 +1,1 @@
+"""Screenplay parsers: pure Python, no Django."""
