@@ -23,7 +23,7 @@ run: setup
 	$(BIN)/unitbase serve
 
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest --ds=config.settings.test
 
 lint: setup
 	$(BIN)/ruff check .

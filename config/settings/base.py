@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "unitbase.accounts",
     "unitbase.productions",
     "unitbase.people",
+    "unitbase.bundles",
+    "unitbase.demo",
 ]
 
 MIDDLEWARE = [
