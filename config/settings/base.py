@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "unitbase.accounts",
     "unitbase.productions",
     "unitbase.people",
+    "unitbase.budgets",
+    "unitbase.payroll",
     "unitbase.bundles",
     "unitbase.demo",
 ]

@@ -1,0 +1,1 @@
+"""Budgets: charts of accounts, budgets, fringes, globals, top sheet."""

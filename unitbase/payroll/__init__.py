@@ -1,0 +1,1 @@
+"""Payroll: timecards, rule packs, calculation, export."""

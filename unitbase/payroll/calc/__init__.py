@@ -1,0 +1,1 @@
+"""Timecard calculation against rule packs: pure Python, no Django."""
