@@ -1,0 +1,341 @@
+"""Our own Fountain 1.1 parser.
+
+One pass over the lines, precompiled regexes. Every element keeps its 1-based source line range.
+The decisions on ambiguous cases are written down in docs/screenplay-parsing.md.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from .decoding import decode, normalise_newlines
+from .model import Element, ElementType, Script
+
+ET = ElementType
+
+_HEADING_RE = re.compile(r"^(?:int\.?/ext|int/ext|ext/int|i\.?/e|int|ext|est)[. ]", re.I)
+_SCENE_NUMBER_RE = re.compile(r"\s*#([\w.\-]+)#\s*$")
+_PAGE_BREAK_RE = re.compile(r"^\s*={3,}\s*$")
+_CENTERED_RE = re.compile(r"^\s*>(.*)<\s*$")
+_TRANSITION_RE = re.compile(r"^[^a-z]*TO:$")
+_TRANSITION_SPECIAL = frozenset({"FADE TO BLACK.", "FADE OUT.", "FADE TO BLACK", "FADE OUT"})
+_PAREN_RE = re.compile(r"^\s*\(.*\)\s*$")
+_CUE_RE = re.compile(r"^(?P<name>[^(\^]*?)\s*(?P<ext>(?:\([^)]*\)\s*)*)\s*(?P<dual>\^)?\s*$")
+_EXT_RE = re.compile(r"\(([^)]*)\)")
+_TITLE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 _'-]*):[ \t]*(.*?)\s*$")
+_BONEYARD_RE = re.compile(r"/\*.*?\*/", re.S)
+_NOTE_BLOCK_RE = re.compile(r"^\s*\[\[(?:(?!\]\]).)*\]\]\s*$", re.S)
+_KNOWN_TITLE_KEYS = frozenset(
+    {
+        "title", "credit", "author", "authors", "source", "draft date", "date", "contact",
+        "copyright", "notes", "revision", "font", "format", "episode", "series",
+    }
+)
+
+
+def parse_fountain(source: str | bytes) -> Script:
+    """Parse Fountain text (or raw bytes, which are decoded first) into a Script."""
+    warnings: list[str] = []
+    if isinstance(source, bytes):
+        text, encoding = decode(source)
+        if encoding in ("cp1252", "latin-1"):
+            warnings.append(f"the file is not UTF-8; read it as {encoding}")
+    else:
+        text = normalise_newlines(source.removeprefix("\ufeff"))
+    return _Parser(text, warnings).parse()
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _cue(line: str) -> tuple[str, tuple[str, ...], bool] | None:
+    """(name, extensions, dual) if the stripped line is shaped like a character cue."""
+    m = _CUE_RE.match(line)
+    if not m:
+        return None
+    name = m["name"].strip()
+    if not name or not any(c.isalpha() for c in name) or name != name.upper() or name == name.lower():
+        return None
+    if name.endswith(":") or name[0] in "!@#~=.>[" or "[[" in name:
+        return None
+    return name, tuple(e.strip() for e in _EXT_RE.findall(m["ext"])), bool(m["dual"])
+
+
+def _split_cue(line: str) -> tuple[str, tuple[str, ...], bool]:
+    """Split a forced (@) cue, where lower case is allowed."""
+    line = line.strip()
+    dual = line.endswith("^")
+    if dual:
+        line = line[:-1].rstrip()
+    idx = line.find("(")
+    if idx > 0:
+        return line[:idx].strip(), tuple(e.strip() for e in _EXT_RE.findall(line[idx:])), dual
+    return line, (), dual
+
+
+class _Parser:
+    def __init__(self, text: str, warnings: list[str]) -> None:
+        self.text = text
+        self.warnings = warnings
+        self.elements: list[Element] = []
+        self.bones: list[Element] = []
+        self.dual = False  # the current speech is the second half of a dual-dialogue pair
+
+    # -- boneyard ---------------------------------------------------------------------------
+    def _remove_boneyard(self) -> list[tuple[int, str]]:
+        """Cut closed /* */ spans out; return the remaining (lineno, text) lines.
+
+        A line wholly inside a boneyard reads as a blank line (as screenplain does), so a boneyard
+        also separates the paragraphs around it. An unclosed `/*` stays text.
+        """
+        text = self.text
+        lines = text.split("\n")
+        if "/*" not in text:
+            return list(enumerate(lines, start=1))
+        spans = [(m.start(), m.end()) for m in _BONEYARD_RE.finditer(text)]
+        if not spans:
+            return list(enumerate(lines, start=1))
+        starts = []
+        off = 0
+        for line in lines:
+            starts.append(off)
+            off += len(line) + 1
+        out: list[tuple[int, str]] = []
+        k = 0  # first span that may still overlap
+        for idx, line in enumerate(lines):
+            lo, hi = starts[idx], starts[idx] + len(line)
+            while k < len(spans) and spans[k][1] <= lo:
+                k += 1
+            if k >= len(spans) or (spans[k][0] >= hi and not (spans[k][0] <= lo < spans[k][1])):
+                out.append((idx + 1, line))
+                continue
+            kept = []
+            pos = lo
+            j = k
+            while j < len(spans) and spans[j][0] < hi:
+                s0, s1 = spans[j]
+                if s0 > pos:
+                    kept.append(text[pos:s0])
+                pos = max(pos, s1)
+                j += 1
+            if pos < hi:
+                kept.append(text[pos:hi])
+            out.append((idx + 1, "".join(kept)))
+        line_of = bisect_right
+        for s0, s1 in spans:
+            first = line_of(starts, s0)
+            last = line_of(starts, s1 - 1)
+            self.bones.append(Element(ET.BONEYARD, text[s0 + 2 : s1 - 2].strip("\n"), first, last))
+        return out
+
+    # -- title page -------------------------------------------------------------------------
+    def _title_page(self, lines: list[tuple[int, str]], script: Script) -> int:
+        """Read a title page at the start; return the index of the first script line."""
+        start = 0
+        while start < len(lines) and _is_blank(lines[start][1]):
+            start += 1
+        if start >= len(lines):
+            return 0
+        m = _TITLE_KEY_RE.match(lines[start][1])
+        if not m or m[1].strip().lower() not in _KNOWN_TITLE_KEYS:
+            return 0
+        key = None
+        i = start
+        values: dict[str, list[str]] = {}
+        while i < len(lines):
+            raw = lines[i][1]
+            if _is_blank(raw):
+                i += 1
+                break
+            m = _TITLE_KEY_RE.match(raw)
+            if m and not raw[0].isspace():
+                key = m[1].strip().lower()
+                values.setdefault(key, [])
+                if m[2]:
+                    values[key].append(m[2])
+            elif key is not None and (raw.startswith(("\t", "   "))):
+                values[key].append(raw.strip())
+            else:
+                break  # neither a key nor an indented value: the script starts here
+            i += 1
+        script.title_page = {k: "\n".join(v) for k, v in values.items()}
+        last = min(i, len(lines)) - 1
+        script.title_page_lines = (lines[start][0], lines[max(start, last)][0])
+        return i
+
+    # -- body -------------------------------------------------------------------------------
+    def parse(self) -> Script:
+        lines = self._remove_boneyard()
+        script = Script(format="fountain", warnings=self.warnings)
+        # A [[note]] paragraph before the title page (seen in afterwriting's test file).
+        first = 0
+        while first < len(lines) and _is_blank(lines[first][1]):
+            first += 1
+        lead: list[Element] = []
+        if first < len(lines) and lines[first][1].lstrip().startswith("[["):
+            end = first
+            while end < len(lines) and not _is_blank(lines[end][1]):
+                end += 1
+            block = "\n".join(t for _, t in lines[first:end])
+            if _NOTE_BLOCK_RE.match(block):
+                lead.append(Element(ET.NOTE, block.strip()[2:-2].strip(), lines[first][0], lines[end - 1][0]))
+                lines = lines[end:]
+        body_start = self._title_page(lines, script)
+        self.elements = lead
+        self._body(lines[body_start:])
+        if self.bones:
+            self.elements.extend(self.bones)
+            self.elements.sort(key=lambda e: e.line_start)
+        script.elements = self.elements
+        return script
+
+    def _body(self, lines: list[tuple[int, str]]) -> None:
+        n = len(lines)
+        els = self.elements
+        mode = None  # None (start of paragraph), "action" or "dialogue"
+        prev_blank = True
+        i = 0
+        while i < n:
+            no, raw = lines[i]
+            s = raw.strip()
+            if not s:
+                # A line of exactly two spaces keeps a speech (or note) together.
+                if raw == "  " and mode == "dialogue" and i + 1 < n and not _is_blank(lines[i + 1][1]):
+                    self._append(ET.DIALOGUE, "", no)
+                    i += 1
+                    continue
+                mode, prev_blank = None, True
+                i += 1
+                continue
+            next_blank = i + 1 >= n or _is_blank(lines[i + 1][1])
+            next_raw = lines[i + 1][1] if i + 1 < n else ""
+
+            if _PAGE_BREAK_RE.match(raw):
+                els.append(Element(ET.PAGE_BREAK, "", no, no))
+                mode, prev_blank = None, True
+                i += 1
+                continue
+
+            if mode == "dialogue":
+                if _PAREN_RE.match(raw):
+                    els.append(Element(ET.PARENTHETICAL, s, no, no, dual=self.dual))
+                elif s.startswith("~"):
+                    els.append(Element(ET.LYRICS, s[1:].lstrip(), no, no, forced=True))
+                else:
+                    self._append(ET.DIALOGUE, s, no)
+                i += 1
+                continue
+
+            if mode == "action":
+                m = _CENTERED_RE.match(raw)
+                if m:
+                    els.append(Element(ET.CENTERED, m[1].strip(), no, no))
+                elif s.startswith("~"):
+                    els.append(Element(ET.LYRICS, s[1:].lstrip(), no, no, forced=True))
+                else:
+                    self._append(ET.ACTION, self._action_text(raw), no)
+                i += 1
+                continue
+
+            # --- start of a paragraph (or after a heading/section line) ---
+            first = s[0]
+            if first == "#":
+                depth = len(s) - len(s.lstrip("#"))
+                els.append(Element(ET.SECTION, s[depth:].strip(), no, no, depth=depth))
+                mode, prev_blank = None, True
+            elif first == "=" and not s.startswith("=="):
+                els.append(Element(ET.SYNOPSIS, s[1:].strip(), no, no))
+                mode, prev_blank = None, True
+            elif first == "~":
+                els.append(Element(ET.LYRICS, s[1:].lstrip(), no, no, forced=True))
+                mode, prev_blank = None, False
+            elif first == "!":
+                els.append(Element(ET.ACTION, self._action_text(raw.lstrip()[1:]), no, no, forced=True))
+                mode = "action"
+            elif first == "@":
+                name, exts, dual = _split_cue(s[1:])
+                self._cue(name, exts, dual, no, forced=True)
+                mode = "dialogue"
+            elif first == "[" and s.startswith("[[") and (after := self._note_block(lines, i)):
+                i = after
+                mode, prev_blank = None, True
+                continue
+            elif first == "." and len(s) > 1 and s[1] not in ". \t":
+                self._heading(s[1:], no, forced=True)
+                mode, prev_blank = None, True
+            elif prev_blank and _HEADING_RE.match(s) and (next_blank or not _HEADING_RE.match(next_raw.strip())):
+                self._heading(s, no)
+                mode, prev_blank = None, True
+            elif (m := _CENTERED_RE.match(raw)) is not None:
+                els.append(Element(ET.CENTERED, m[1].strip(), no, no))
+                mode = "action"
+            elif first == ">":
+                els.append(Element(ET.TRANSITION, s[1:].strip(), no, no, forced=True))
+                mode, prev_blank = None, False
+            elif (
+                prev_blank
+                and next_blank
+                and (_TRANSITION_RE.match(raw.lstrip()) or s in _TRANSITION_SPECIAL)
+                and s == s.upper()
+            ):
+                els.append(Element(ET.TRANSITION, s, no, no))
+                mode, prev_blank = None, False
+            elif prev_blank and not next_blank and (cue := _cue(s)) is not None:
+                self._cue(*cue, no)
+                mode = "dialogue"
+            else:
+                els.append(Element(ET.ACTION, self._action_text(raw), no, no))
+                mode = "action"
+            i += 1
+
+    # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _action_text(raw: str) -> str:
+        # Leading whitespace in action is intentional; trailing whitespace is not.
+        return raw.rstrip()
+
+    def _append(self, kind: ElementType, text: str, no: int) -> None:
+        last = self.elements[-1] if self.elements else None
+        if last is not None and last.type == kind and last.line_end == no - 1:
+            last.text = f"{last.text}\n{text}"
+            last.line_end = no
+        else:
+            self.elements.append(Element(kind, text, no, no, dual=kind == ET.DIALOGUE and self.dual))
+
+    def _heading(self, text: str, no: int, forced: bool = False) -> None:
+        number = None
+        m = _SCENE_NUMBER_RE.search(text)
+        if m:
+            number = m[1]
+            text = text[: m.start()]
+        self.elements.append(Element(ET.SCENE_HEADING, text.strip(), no, no, scene_number=number, forced=forced))
+
+    def _cue(self, name: str, exts: tuple[str, ...], dual: bool, no: int, forced: bool = False) -> None:
+        text = name + "".join(f" ({e})" for e in exts)
+        self.dual = dual
+        self.elements.append(
+            Element(ET.CHARACTER, text, no, no, name=name, extensions=exts, dual=dual, forced=forced)
+        )
+        if dual:
+            # Mark the preceding speech (cue and its lines) as the first half of the pair.
+            for el in reversed(self.elements[:-1]):
+                if el.type in (ET.DIALOGUE, ET.PARENTHETICAL, ET.LYRICS):
+                    el.dual = True
+                    continue
+                if el.type == ET.CHARACTER:
+                    el.dual = True
+                break
+
+    def _note_block(self, lines: list[tuple[int, str]], i: int) -> int:
+        """If a standalone [[note]] paragraph starts at i, emit it and return the next index; else 0."""
+        j = i
+        n = len(lines)
+        while j < n and (not _is_blank(lines[j][1]) or lines[j][1] == "  "):
+            j += 1
+        block = "\n".join(t for _, t in lines[i:j])
+        if not _NOTE_BLOCK_RE.match(block):
+            return 0
+        self.elements.append(Element(ET.NOTE, block.strip()[2:-2].strip(), lines[i][0], lines[j - 1][0]))
+        return j
