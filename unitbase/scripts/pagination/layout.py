@@ -1,0 +1,304 @@
+"""Lay a script out like a printed screenplay and measure every scene in eighths of a page.
+
+Model (see docs/screenplay-parsing.md and the research note §4): Courier 12 pt, 10 characters per
+inch, 6 lines per inch. Each element is word-wrapped at its own width, gets its blank lines above
+(dropped at the top of a page), and the pages are filled with the usual rules: a scene heading is
+never left at the foot of a page, short action is not split, long action leaves at least two lines
+on each side, dialogue may split with (MORE) at the foot and the cue repeated with (CONT'D) at the
+top of the next page, and `===` forces a new page. A scene's length is the number of lines it
+occupies (summed over its pages, including the space above its heading), converted with
+ceil(lines / (lines_per_page / 8)), at least 1/8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+from unitbase.scripts.parsers.model import UNPRINTED, Element, ElementType, Script
+from unitbase.scripts.parsers.scenes import Scene, extract_scenes
+from unitbase.scripts.parsers.text import plain
+
+ET = ElementType
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    width: int  # characters per line
+    space_before: int  # blank lines above
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    name: str
+    lines_per_page: Fraction
+    styles: dict[ElementType, Style]
+    dual_width: int = 27
+
+    def style(self, kind: ElementType) -> Style:
+        return self.styles.get(kind) or self.styles[ET.ACTION]
+
+
+def _styles(action_width: int) -> dict[ElementType, Style]:
+    return {
+        ET.SCENE_HEADING: Style(action_width, 2),
+        ET.SHOT: Style(action_width, 1),
+        ET.ACTION: Style(action_width, 1),
+        ET.CENTERED: Style(action_width, 1),
+        ET.CHARACTER: Style(35, 1),
+        ET.PARENTHETICAL: Style(20, 0),
+        ET.DIALOGUE: Style(36, 0),
+        ET.LYRICS: Style(36, 0),
+        ET.TRANSITION: Style(15, 1),
+    }
+
+
+LETTER = Layout("letter", Fraction(55), _styles(60))
+A4 = Layout("a4", Fraction(57), _styles(58))
+
+_FDX_TYPES = {
+    "Scene Heading": ET.SCENE_HEADING,
+    "Action": ET.ACTION,
+    "Character": ET.CHARACTER,
+    "Parenthetical": ET.PARENTHETICAL,
+    "Dialogue": ET.DIALOGUE,
+    "Transition": ET.TRANSITION,
+    "Shot": ET.SHOT,
+    "Lyrics": ET.LYRICS,
+}
+
+
+def layout_for(script: Script, paper: str | None = None) -> Layout:
+    """The layout to use: the file's own settings (FDX) unless a paper is asked for, else Letter/A4."""
+    base = A4 if paper == "a4" else LETTER
+    info = script.layout
+    if paper is not None or not info:
+        return base
+    styles = dict(base.styles)
+    for fd_name, kind in _FDX_TYPES.items():
+        spec = info.get("styles", {}).get(fd_name)
+        if not spec:
+            continue
+        left, right, space_before = spec
+        width = max(5, int((right - left) * 10 + 1e-6))
+        styles[kind] = Style(width, round(space_before / 12))
+    styles.setdefault(ET.CENTERED, styles[ET.ACTION])
+    lpp = base.lines_per_page
+    height, top, bottom = info.get("page_height_in"), info.get("top_margin_pt"), info.get("bottom_margin_pt")
+    if height and top is not None and bottom is not None:
+        lpp = (Fraction(str(height)) * 72 - Fraction(str(top)) - Fraction(str(bottom))) / 12
+    name = "a4" if height and height > 11.2 else "letter"
+    dual = max(10, int(styles[ET.DIALOGUE].width * 3 / 4))
+    return replace(base, name=name, lines_per_page=lpp, styles=styles, dual_width=dual)
+
+
+def wrap_count(text: str, width: int) -> int:
+    """Lines that text takes when word-wrapped at width (manual line breaks kept)."""
+    total = 0
+    for line in text.split("\n"):
+        n = len(line)
+        if n <= width:
+            total += 1
+            continue
+        count, cur = 1, 0
+        for word in line.split(" "):
+            w = len(word)
+            if cur == 0:
+                cur = w
+            elif cur + 1 + w <= width:
+                cur += 1 + w
+                continue
+            else:
+                count += 1
+                cur = w
+            while cur > width:  # a word longer than the line is hard-broken
+                count += 1
+                cur -= width
+        total += count
+    return total
+
+
+@dataclass(slots=True)
+class _Block:
+    kind: ElementType  # ACTION-like, SCENE_HEADING, CHARACTER (a whole speech), PAGE_BREAK, ...
+    lines: int
+    space_before: int
+    scene: int  # index into scenes, -1 before any scene
+    parts: list[str] = field(default_factory=list)  # speech: kind of each line ("cue", "paren", "dlg")
+    splittable: bool = False
+
+
+@dataclass(slots=True)
+class ScenePages:
+    index: int
+    page_start: int
+    page_end: int
+    lines: int
+    eighths: int
+
+
+@dataclass(slots=True)
+class Pagination:
+    layout: Layout
+    pages: int
+    scenes: list[Scene]
+    total_lines: int
+
+    @property
+    def total_eighths(self) -> int:
+        return sum(s.eighths or 0 for s in self.scenes)
+
+
+def _text_of(el: Element) -> str:
+    text = plain(el.text)
+    if "\t" in text:
+        text = text.expandtabs(4)
+    return text
+
+
+def _blocks(script: Script, layout: Layout, scene_of: dict[int, int]) -> list[_Block]:
+    blocks: list[_Block] = []
+    els = [e for e in script.elements if e.type not in UNPRINTED]
+    i, n = 0, len(els)
+    while i < n:
+        el = els[i]
+        scene = scene_of.get(id(el), -1)
+        if el.type == ET.PAGE_BREAK:
+            blocks.append(_Block(ET.PAGE_BREAK, 0, 0, scene))
+            i += 1
+            continue
+        if el.type == ET.CHARACTER:
+            speeches: list[list[str]] = []
+            dual_pair = False
+            while True:
+                width_factor = el.dual
+                parts = ["cue"]
+                j = i + 1
+                while j < n and els[j].type in (ET.DIALOGUE, ET.PARENTHETICAL, ET.LYRICS):
+                    e = els[j]
+                    if e.type == ET.PARENTHETICAL:
+                        w = layout.style(ET.PARENTHETICAL).width
+                        w = min(w, layout.dual_width) if width_factor else w
+                        parts += ["paren"] * wrap_count(_text_of(e), w)
+                    else:
+                        w = layout.dual_width if width_factor else layout.style(ET.DIALOGUE).width
+                        parts += ["dlg"] * wrap_count(_text_of(e), w)
+                    j += 1
+                speeches.append(parts)
+                i = j
+                # A dual pair: this speech is the first half and the next cue carries the caret.
+                if el.dual and not dual_pair and i < n and els[i].type == ET.CHARACTER and els[i].dual:
+                    dual_pair = True
+                    el = els[i]
+                    continue
+                break
+            sb = layout.style(ET.CHARACTER).space_before
+            if len(speeches) == 2:
+                height = max(len(speeches[0]), len(speeches[1]))
+                blocks.append(_Block(ET.CHARACTER, height, sb, scene))
+            else:
+                parts = speeches[0]
+                blocks.append(_Block(ET.CHARACTER, len(parts), sb, scene, parts=parts, splittable=True))
+            continue
+        style = layout.style(el.type)
+        sb = 0 if el.type == ET.SCENE_HEADING and not blocks else style.space_before
+        lines = wrap_count(_text_of(el), style.width)
+        blocks.append(_Block(el.type, lines, sb, scene, splittable=el.type == ET.ACTION))
+        i += 1
+    return blocks
+
+
+def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] | None = None) -> Pagination:
+    """Paginate the script; fill page_start/page_end/eighths on each scene and return them."""
+    layout = layout or layout_for(script)
+    if scenes is None:
+        scenes = extract_scenes(script)
+    scene_of: dict[int, int] = {}
+    for idx, scene in enumerate(scenes):
+        for el in scene.elements:
+            scene_of[id(el)] = idx
+    blocks = _blocks(script, layout, scene_of)
+    lpp_f = layout.lines_per_page
+    lpp = int(lpp_f)  # whole lines that fit on a page
+    extents: list[dict[int, list[int]]] = [{} for _ in scenes]
+
+    page, y = 1, 0
+
+    def place(scene: int, y0: int, y1: int) -> None:
+        if scene < 0 or y1 <= y0:
+            return
+        ext = extents[scene].get(page)
+        if ext is None:
+            extents[scene][page] = [y0, y1]
+        else:
+            ext[0] = min(ext[0], y0)
+            ext[1] = max(ext[1], y1)
+
+    for bi, b in enumerate(blocks):
+        if b.kind == ET.PAGE_BREAK:
+            if y > 0:
+                page, y = page + 1, 0
+            continue
+        sb = b.space_before if y > 0 else 0
+        need = sb + b.lines
+        if b.kind in (ET.SCENE_HEADING, ET.SHOT) and bi + 1 < len(blocks):
+            nxt = blocks[bi + 1]
+            if nxt.kind != ET.PAGE_BREAK:
+                need += nxt.space_before + min(nxt.lines, 2 if nxt.kind == ET.CHARACTER else 1)
+        if y + need <= lpp:
+            place(b.scene, y, y + sb + b.lines)
+            y += sb + b.lines
+            continue
+        room = lpp - y - sb
+        if b.splittable and b.kind == ET.ACTION and b.lines >= 4 and room >= 2 and b.lines - room >= 2:
+            place(b.scene, y, lpp)
+            rest = b.lines - room
+            page, y = page + 1, 0
+            while rest > lpp:
+                place(b.scene, 0, lpp)
+                rest -= lpp
+                page += 1
+            place(b.scene, 0, rest)
+            y = rest
+            continue
+        if b.splittable and b.kind == ET.CHARACTER and room >= 3:
+            parts = b.parts
+            k = room - 1  # lines of the speech on this page; one more for (MORE)
+            while k >= 2 and parts[k - 1] != "dlg":
+                k -= 1  # do not end a page on the cue or a parenthetical
+            if k >= 2 and len(parts) - k >= 1:
+                place(b.scene, y, lpp)
+                rest = 1 + len(parts) - k  # the cue again, with (CONT'D)
+                page, y = page + 1, 0
+                while rest > lpp:
+                    place(b.scene, 0, lpp)
+                    rest -= lpp - 1
+                    page += 1
+                place(b.scene, 0, rest)
+                y = rest
+                continue
+        # Does not fit: start a new page (the space above is dropped there).
+        if y > 0:
+            page, y = page + 1, 0
+        h = b.lines
+        while h > lpp:
+            place(b.scene, 0, lpp)
+            h -= lpp
+            page += 1
+        place(b.scene, 0, h)
+        y = h
+
+    per_eighth = lpp_f / 8
+    for idx, scene in enumerate(scenes):
+        ext = extents[idx]
+        if not ext:
+            scene.page_start = scene.page_end = page if y > 0 else max(1, page - 1)
+            scene.eighths = 1
+            continue
+        lines = sum(b - a for a, b in ext.values())
+        scene.page_start, scene.page_end = min(ext), max(ext)
+        eighths = -(-Fraction(lines) // per_eighth)
+        scene.eighths = max(1, int(eighths))
+    pages = page if y > 0 or page == 1 else page - 1
+    total = sum(sum(b - a for a, b in ext.values()) for ext in extents)
+    return Pagination(layout=layout, pages=pages, scenes=scenes, total_lines=total)
