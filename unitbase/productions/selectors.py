@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
-from unitbase.core.models import AuditEvent
+from unitbase.core.models import AuditEvent, JobProgress
 
 from .authority import Action
-from .models import AuthorityRule, Department, Invitation, Membership, Production, Unit
+from .models import AuthorityRule, Department, Episode, Invitation, Membership, Production, Unit
 from .permissions import ProductionAccess
 
 
@@ -65,3 +67,85 @@ def audit_event_list(
     if search:
         events = events.filter(object_repr__icontains=search)
     return events
+
+
+def episode_list(*, access: ProductionAccess) -> QuerySet[Episode]:
+    return Episode.objects.filter(production=access.production)
+
+
+def open_invitation_list(*, access: ProductionAccess) -> QuerySet[Invitation]:
+    """Invitations not yet accepted or revoked (expired ones included, marked by `is_open`)."""
+    return invitation_list(access=access).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def production_overview(*, access: ProductionAccess) -> dict[str, int]:
+    """The dashboard's figures, one query each. Crew and cast are counted through the reverse
+    relations that the people app declares, so that this layer imports nothing above it."""
+    from django.utils import timezone
+
+    production = access.production
+    return {
+        "crew": production.crew.count(),
+        "cast": production.cast.count(),
+        "departments_with_crew": production.departments.filter(crew__isnull=False).distinct().count(),
+        "members": Membership.objects.filter(production=production, is_active=True).count(),
+        "open_invitations": Invitation.objects.filter(
+            production=production, accepted_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).count(),
+    }
+
+
+@dataclass
+class JobRow:
+    progress: JobProgress
+    status: str
+    enqueued_at: Any = None
+    started_at: Any = None
+    finished_at: Any = None
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress.fraction * 100)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JOB_READY, JOB_RUNNING)
+
+
+JOB_READY, JOB_RUNNING, JOB_FAILED, JOB_SUCCESSFUL = "READY", "RUNNING", "FAILED", "SUCCESSFUL"
+_JOB_ORDER = {JOB_RUNNING: 0, JOB_FAILED: 1, JOB_READY: 2, JOB_SUCCESSFUL: 3}
+
+
+def job_list(*, access: ProductionAccess, limit: int = 100) -> list[JobRow]:
+    """This production's background jobs, running first, then failed, then the rest (newest first
+    within each). The status comes from the task queue's result row; where there is none (a task
+    run by the immediate backend, or a result already pruned) it is read from the progress row."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = list(JobProgress.objects.filter(production_id=access.production.pk).order_by("-created_at", "-id")[:limit])
+    ids = []
+    for row in rows:
+        try:
+            ids.append(uuid.UUID(row.task_result_id))
+        except ValueError:
+            continue
+    results = {str(r.id): r for r in DBTaskResult.objects.filter(id__in=ids).only(
+        "id", "status", "enqueued_at", "started_at", "finished_at")}
+    jobs = []
+    for row in rows:
+        result = results.get(row.task_result_id)
+        if result is not None:
+            status = str(result.status)
+            jobs.append(JobRow(row, status, result.enqueued_at, result.started_at, result.finished_at))
+            continue
+        if row.error:
+            status = JOB_FAILED
+        elif row.fraction >= 1:
+            status = JOB_SUCCESSFUL
+        else:
+            status = JOB_RUNNING
+        jobs.append(JobRow(row, status, row.created_at, row.created_at,
+                           row.updated_at if status != JOB_RUNNING else None))
+    jobs.sort(key=lambda j: _JOB_ORDER.get(j.status, 9))  # stable: keeps newest first in each group
+    return jobs
