@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 
 from .authority import Action
@@ -21,7 +22,7 @@ def production_view(action: str = Action.VIEW_PRODUCTION):
             access = access_production(request.user, production_id, action)
             request.access = access
             if request.user.current_production_id != access.production.pk:
-                type(request.user).objects.filter(pk=request.user.pk).update(
+                get_user_model().objects.filter(pk=request.user.pk).update(
                     current_production_id=access.production.pk
                 )
             return view(request, access, *args, **kwargs)
