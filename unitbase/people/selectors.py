@@ -43,3 +43,29 @@ def rate_visible(access: ProductionAccess, engagement: CrewMember | CastMember) 
     return access.sees_pay_of(
         department_id=getattr(engagement, "department_id", None), user_id=engagement.person.user_id
     )
+
+
+def person_get(*, access: ProductionAccess, person_id: int) -> Person:
+    """One contact of the production (Person.DoesNotExist for another production's)."""
+    return Person.objects.get(production=access.production, pk=person_id)
+
+
+def crew_member_get(*, access: ProductionAccess, crew_member_id: int) -> CrewMember:
+    return CrewMember.objects.select_related("person", "department", "position", "unit").get(
+        production=access.production, pk=crew_member_id
+    )
+
+
+def cast_member_get(*, access: ProductionAccess, cast_member_id: int) -> CastMember:
+    return CastMember.objects.select_related("person", "unit").get(production=access.production, pk=cast_member_id)
+
+
+def person_engagements(*, access: ProductionAccess, person: Person) -> tuple[list[CrewMember], list[CastMember]]:
+    """A contact's crew and cast engagements on this production, with the joins the pages need."""
+    crew = list(
+        CrewMember.objects.filter(production=access.production, person=person).select_related(
+            "person", "department", "position", "unit"
+        )
+    )
+    cast = list(CastMember.objects.filter(production=access.production, person=person).select_related("person", "unit"))
+    return crew, cast
