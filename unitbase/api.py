@@ -103,7 +103,7 @@ def schema_invalid(request, exc):
     errors = []
     for error in exc.errors:
         loc = [str(p) for p in error.get("loc", [])]
-        if len(loc) >= 2 and loc[0] in ("body", "query"):
+        if len(loc) >= 2 and loc[0] == "body":
             loc = [loc[0], *loc[2:]]
         errors.append({"loc": loc, "msg": error.get("msg", "Invalid value.")})
     return api.create_response(request, {"detail": errors}, status=422)
