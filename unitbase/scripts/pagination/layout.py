@@ -84,8 +84,9 @@ def layout_for(script: Script, paper: str | None = None) -> Layout:
         styles[kind] = Style(width, round(space_before / 12))
     styles.setdefault(ET.CENTERED, styles[ET.ACTION])
     lpp = base.lines_per_page
-    height, top, bottom = info.get("page_height_in"), info.get("top_margin_pt"), info.get("bottom_margin_pt")
-    if height and top is not None and bottom is not None:
+    height = info.get("page_height_in") or (11.69 if base is A4 else 11.0)
+    top, bottom = info.get("top_margin_pt"), info.get("bottom_margin_pt")
+    if top is not None and bottom is not None:
         lpp = (Fraction(str(height)) * 72 - Fraction(str(top)) - Fraction(str(bottom))) / 12
     name = "a4" if height and height > 11.2 else "letter"
     dual = max(10, int(styles[ET.DIALOGUE].width * 3 / 4))
@@ -159,6 +160,8 @@ def _text_of(el: Element) -> str:
 def _blocks(script: Script, layout: Layout, scene_of: dict[int, int]) -> list[_Block]:
     blocks: list[_Block] = []
     els = [e for e in script.elements if e.type not in UNPRINTED]
+    while els and els[-1].type != ET.PAGE_BREAK and not els[-1].text.strip():
+        els.pop()  # empty trailing paragraphs (Final Draft ends files with one) print nothing
     i, n = 0, len(els)
     while i < n:
         el = els[i]

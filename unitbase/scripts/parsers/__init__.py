@@ -1,1 +1,40 @@
 """Screenplay parsers: pure Python, no Django."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .fdx import parse_fdx
+from .fountain import parse_fountain
+from .model import Element, ElementType, Script, ScriptFormatError
+
+__all__ = ["Element", "ElementType", "Script", "ScriptFormatError", "parse_bytes", "parse_fdx", "parse_fountain", "parse_path"]
+
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    name = filename.lower()
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if name.endswith(".pdf") or head.startswith(b"%PDF"):
+        return "pdf"
+    if name.endswith(".fdx") or (head.startswith(b"<?xml") and b"<FinalDraft" in data[:4096]) or head.startswith(b"<FinalDraft"):
+        return "fdx"
+    return "fountain"
+
+
+def parse_bytes(data: bytes, filename: str = "") -> Script:
+    """Parse a screenplay file's bytes; the format comes from the name or the content."""
+    fmt = detect_format(data, filename)
+    if fmt == "pdf":
+        raise ScriptFormatError("PDF import is not available yet: export the script as Fountain or FDX")
+    if fmt == "fdx":
+        return parse_fdx(data)
+    return parse_fountain(data)
+
+
+def parse_path(path: str | Path) -> Script:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ScriptFormatError(f"cannot read {p}: {exc.strerror}") from None
+    return parse_bytes(data, p.name)
