@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 DP_MAX_SCENES = 22
+CPSAT_MAX_SCENES = 120  # the circuit model has n^2 arcs; larger instances use local search only
 INF = 1 << 60
 
 
@@ -276,34 +277,43 @@ def greedy_order(problem: SeqProblem) -> list[int]:
     done = 0
     order: list[int] = []
     remaining = set(range(n))
+    count = [0] * problem.m  # remaining scenes per actor
+    for s in range(n):
+        for a in range(problem.m):
+            if problem.casts[s] >> a & 1:
+                count[a] += 1
+    weight = {}
+    on_set = 0
     for _ in range(n):
         best = None
         best_key = None
-        on_set = 0
-        for s in order:
-            on_set |= problem.casts[s]
-        rest_union = 0
-        for s in remaining:
-            rest_union |= problem.casts[s]
         prev_loc = problem.locations[order[-1]] if order and problem.locations else None
         for s in remaining:
             if done & preds[s] != preds[s]:
                 continue
+            cast = problem.casts[s]
             others = 0
-            for t in remaining:
-                if t != s:
-                    others |= problem.casts[t]
-            present = problem.casts[s] | (on_set & others)
-            inc = sum(problem.actor_costs[a] for a in range(problem.m) if present >> a & 1) * problem.durations[s]
-            new_actors = bin(problem.casts[s] & ~on_set).count("1")
+            for a in range(problem.m):
+                if count[a] - (cast >> a & 1) > 0:
+                    others |= 1 << a
+            present = cast | (on_set & others)
+            if present not in weight:
+                weight[present] = sum(problem.actor_costs[a] for a in range(problem.m) if present >> a & 1)
+            inc = weight[present] * problem.durations[s]
+            new_actors = bin(cast & ~on_set).count("1")
             same_loc = 0 if (prev_loc is None or problem.locations[s] == prev_loc) else 1
             key = (same_loc, inc, new_actors, s)
             if best_key is None or key < best_key:
                 best, best_key = s, key
-        assert best is not None, "precedences contain a cycle"
+        if best is None:
+            raise ValueError("the precedences contain a cycle")
         order.append(best)
         remaining.discard(best)
         done |= 1 << best
+        on_set |= problem.casts[best]
+        for a in range(problem.m):
+            if problem.casts[best] >> a & 1:
+                count[a] -= 1
     return order
 
 
@@ -503,7 +513,7 @@ def solve_sequence(
     cost = objective(problem, order)
     if on_improve:
         on_improve(order, cost)
-    ls_share = 0.3 if method != "heuristic" else 1.0
+    ls_share = 0.3 if method != "heuristic" and problem.n <= CPSAT_MAX_SCENES else 1.0
     order, cost = local_search(
         problem, order, started + time_limit * ls_share, on_improve=on_improve
     )
@@ -511,7 +521,7 @@ def solve_sequence(
         return SeqResult(order, cost, simple_bound(problem), False, time.monotonic() - started, "heuristic")
     remaining = deadline - time.monotonic()
     bound = simple_bound(problem)
-    if remaining > 0.5 and problem.n <= 120:
+    if remaining > 0.5 and problem.n <= CPSAT_MAX_SCENES:
         res = cpsat_solve(problem, remaining, workers=workers, hint=order)
         if res.order and res.objective <= cost:
             res.bound = max(res.bound, bound)

@@ -1,0 +1,207 @@
+"""The production scheduler: assign every scene to a shoot day (CP-SAT), weighted objective.
+
+Decision: x[s, d] = scene s is shot on working day d (only created where the scene's cast and
+location are available and the pin allows it). Hard constraints mirror the validator modules;
+objective terms mirror `validate.cost.evaluate` exactly, and the result's breakdown is
+computed by that evaluator (never taken from the solver).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from .model import Config, DayNight, Instance, Result, Schedule, Status
+from .validate import validate
+from .validate.cost import evaluate
+
+ProgressCallback = Callable[[dict], None]
+
+
+def allowed_days(instance: Instance) -> dict[str, list[int]]:
+    cast = instance.cast_by_id()
+    locations = instance.locations_by_id()
+    pins = dict(instance.pins)
+    out: dict[str, list[int]] = {}
+    for scene in instance.scenes:
+        if scene.boneyard:
+            continue
+        days = []
+        for i, day in enumerate(instance.days):
+            if scene.id in pins and pins[scene.id] != day:
+                continue
+            if any(m in cast and day in cast[m].unavailable for m in scene.cast):
+                continue
+            if scene.location in locations and day in locations[scene.location].unavailable:
+                continue
+            days.append(i)
+        out[scene.id] = days
+    return out
+
+
+def solve(instance: Instance, config: Config | None = None, progress: ProgressCallback | None = None) -> Result:
+    from ortools.sat.python import cp_model
+
+    config = config or Config()
+    w = config.weights
+    started = time.monotonic()
+    scenes = [s for s in instance.scenes if not s.boneyard]
+    allowed = allowed_days(instance)
+    impossible = [s.id for s in scenes if not allowed[s.id]]
+    if impossible:
+        return Result(
+            Status.INFEASIBLE, None, None, None, {}, time.monotonic() - started, {},
+            [f"scene {sid!r} has no working day with its cast and location available (and its pin)" for sid in impossible],
+        )
+    n_days = len(instance.days)
+    model = cp_model.CpModel()
+    x: dict[tuple[str, int], cp_model.IntVar] = {}
+    by_day: dict[int, list[str]] = {d: [] for d in range(n_days)}
+    for s in scenes:
+        for d in allowed[s.id]:
+            x[s.id, d] = model.NewBoolVar(f"x[{s.id},{d}]")
+            by_day[d].append(s.id)
+        model.AddExactlyOne(x[s.id, d] for d in allowed[s.id])
+    day_of = {s.id: sum(d * x[s.id, d] for d in allowed[s.id]) for s in scenes}
+    scene_by_id = {s.id: s for s in scenes}
+
+    for p in instance.precedences:
+        if p.before in day_of and p.after in day_of:
+            model.Add(day_of[p.before] + (1 if p.strict else 0) <= day_of[p.after])
+
+    used, has_day, has_night, overtime = [], [], [], []
+    for d in range(n_days):
+        here = by_day[d]
+        u = model.NewBoolVar(f"used{d}")
+        for sid in here:
+            model.AddImplication(x[sid, d], u)
+        model.Add(u <= sum(x[sid, d] for sid in here))
+        used.append(u)
+        if instance.max_pages_per_day is not None:
+            model.Add(sum(scene_by_id[sid].pages * x[sid, d] for sid in here) <= instance.max_pages_per_day)
+        minutes = sum((scene_by_id[sid].minutes or 0) * x[sid, d] for sid in here)
+        if instance.max_minutes_per_day is not None:
+            model.Add(minutes <= instance.max_minutes_per_day)
+        if instance.standard_minutes_per_day is not None:
+            ot = model.NewIntVar(0, sum(scene_by_id[sid].minutes or 0 for sid in here), f"ot{d}")
+            model.Add(ot >= minutes - instance.standard_minutes_per_day)
+            overtime.append(ot)
+        hd, hn = model.NewBoolVar(f"hasday{d}"), model.NewBoolVar(f"hasnight{d}")
+        for sid in here:
+            model.AddImplication(x[sid, d], hn if scene_by_id[sid].day_night == DayNight.NIGHT else hd)
+        if not instance.mixed_day_night:
+            model.Add(hd + hn <= 1)
+        has_day.append(hd)
+        has_night.append(hn)
+    if instance.rest_after_night:
+        for d in range(n_days - 1):
+            if instance.days[d + 1] - instance.days[d] == timedelta(days=1):
+                model.Add(has_night[d] + has_day[d + 1] <= 1)
+
+    # cast holding
+    terms: dict[str, list] = {k: [] for k in ("cast_holding", "company_moves", "location_revisits", "overtime", "shoot_days", "changes")}
+    costs = {c.id: c.daily_cost for c in instance.cast}
+    members = sorted({m for s in scenes for m in s.cast})
+    for m in members:
+        if not costs.get(m):
+            continue
+        theirs = [s.id for s in scenes if m in s.cast]
+        first = model.NewIntVar(0, n_days - 1, f"first[{m}]")
+        last = model.NewIntVar(0, n_days - 1, f"last[{m}]")
+        for sid in theirs:
+            model.Add(first <= day_of[sid])
+            model.Add(last >= day_of[sid])
+        worked = []
+        for d in range(n_days):
+            here = [sid for sid in theirs if (sid, d) in x]
+            if not here:
+                continue
+            wd = model.NewBoolVar(f"works[{m},{d}]")
+            model.Add(wd <= sum(x[sid, d] for sid in here))
+            worked.append(wd)
+        terms["cast_holding"].append(w.cast_holding * costs[m] * (last - first + 1 - sum(worked)))
+
+    # locations: company moves within a day, re-visits across days
+    loc_ids = sorted({s.location for s in scenes if s.location is not None})
+    y: dict[tuple[str, int], cp_model.IntVar] = {}
+    for d in range(n_days):
+        present = []
+        for loc in loc_ids:
+            here = [sid for sid in by_day[d] if scene_by_id[sid].location == loc]
+            if not here:
+                continue
+            v = model.NewBoolVar(f"at[{loc},{d}]")
+            for sid in here:
+                model.AddImplication(x[sid, d], v)
+            y[loc, d] = v
+            present.append(v)
+        if len(present) > 1:
+            moves = model.NewIntVar(0, len(present) - 1, f"moves{d}")
+            model.Add(moves >= sum(present) - 1)
+            terms["company_moves"].append(w.company_move * moves)
+    for loc in loc_ids:
+        starts = []
+        for d in range(n_days):
+            if (loc, d) not in y:
+                continue
+            if d > 0 and (loc, d - 1) in y:
+                st = model.NewBoolVar(f"visit[{loc},{d}]")
+                model.Add(st >= y[loc, d] - y[loc, d - 1])
+                starts.append(st)
+            else:
+                starts.append(y[loc, d])
+        terms["location_revisits"].append(w.location_revisit * (sum(starts) - 1))
+    terms["overtime"] = [w.overtime_per_minute * ot for ot in overtime]
+    terms["shoot_days"] = [w.shoot_day * u for u in used]
+    index = {day: i for i, day in enumerate(instance.days)}
+    for sid, day in instance.current:
+        if (sid, index.get(day, -1)) in x:
+            terms["changes"].append(w.change * (1 - x[sid, index[day]]))
+            model.AddHint(x[sid, index[day]], 1)
+        else:
+            terms["changes"].append(w.change)
+    model.Minimize(sum(sum(t) for t in terms.values()))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, config.time_limit)
+    solver.parameters.num_workers = max(1, config.workers)
+
+    class Progress(cp_model.CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def on_solution_callback(self):
+            self.count += 1
+            if progress is not None:
+                progress(
+                    {
+                        "solutions": self.count,
+                        "objective": int(self.ObjectiveValue()),
+                        "bound": int(self.BestObjectiveBound()),
+                        "seconds": time.monotonic() - started,
+                    }
+                )
+
+    status = solver.Solve(model, Progress())
+    seconds = time.monotonic() - started
+    if status == cp_model.INFEASIBLE:
+        return Result(Status.INFEASIBLE, None, None, None, {}, seconds, {}, ["the hard constraints cannot all be met"])
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Result(Status.TIMED_OUT, None, int(solver.BestObjectiveBound()), None, {}, seconds, {})
+    schedule: Schedule = {}
+    for (sid, d), var in x.items():
+        if solver.Value(var):
+            schedule[sid] = instance.days[d]
+    breakdown = evaluate(instance, schedule, w)
+    objective = sum(breakdown.values())
+    violations = validate(instance, schedule)
+    if objective != round(solver.ObjectiveValue()):
+        violations.append(f"internal: evaluator cost {objective} != solver cost {solver.ObjectiveValue()}")
+    bound = min(objective, int(solver.BestObjectiveBound()))
+    gap = 0.0 if objective == bound else (objective - bound) / max(1, abs(objective))
+    return Result(
+        Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
+        objective, bound, gap, breakdown, seconds, schedule, violations,
+    )
