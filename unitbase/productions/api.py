@@ -260,7 +260,7 @@ def unit_create(request, production_id: int, payload: UnitIn):
             summary="The production's episodes")
 @paginated
 def episode_list(request, production_id: int):
-    return api_access(request, production_id).production.episodes.all()
+    return selectors.episode_list(access=api_access(request, production_id))
 
 
 @router.post("/{production_id}/episodes", response={201: EpisodeOut}, tags=["episodes"],
