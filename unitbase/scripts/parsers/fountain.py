@@ -162,6 +162,8 @@ class _Parser:
             i += 1
         script.title_page = {k: "\n".join(v) for k, v in values.items()}
         last = min(i, len(lines)) - 1
+        while last > start and _is_blank(lines[last][1]):
+            last -= 1
         script.title_page_lines = (lines[start][0], lines[max(start, last)][0])
         return i
 
