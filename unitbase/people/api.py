@@ -12,7 +12,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from unitbase.productions.api import Ref, api_access, in_production, money_str, paginated, renamed_errors, set_fields
+from unitbase.productions.api import (
+    Id,
+    Ref,
+    api_access,
+    in_production,
+    money_str,
+    paginated,
+    renamed_errors,
+    set_fields,
+)
 from unitbase.productions.authority import Action
 from unitbase.productions.selectors import department_list, unit_list
 
@@ -122,27 +131,27 @@ class PayIn(Schema):
 
 
 class CrewIn(PayIn):
-    person_id: int
-    department_id: int
+    person_id: Id
+    department_id: Id
     position: str = Field(..., min_length=1, max_length=100, description="Created in the department if new")
-    unit_id: int | None = None
+    unit_id: Id | None = None
     start_date: date | None = None
     end_date: date | None = None
     rate_unit: RateUnitName = RateUnit.WEEK.value
 
 
 class CrewPatch(PayIn):
-    department_id: int | None = None
+    department_id: Id | None = None
     position: str | None = Field(None, min_length=1, max_length=100)
-    unit_id: int | None = Field(None, description="null to clear")
+    unit_id: Id | None = Field(None, description="null to clear")
     start_date: date | None = None
     end_date: date | None = None
     rate_unit: RateUnitName | None = None
 
 
 class CrewQuery(Schema):
-    department: int | None = Field(None, description="Department id")
-    unit: int | None = Field(None, description="Unit id")
+    department: Id | None = Field(None, description="Department id")
+    unit: Id | None = Field(None, description="Unit id")
     search: str = Field("", max_length=100, description="Name or position")
 
 
@@ -157,27 +166,27 @@ class CastOut(PayOut):
 
 
 class CastIn(PayIn):
-    person_id: int
+    person_id: Id
     character: str = Field(..., min_length=1, max_length=200)
-    cast_number: int | None = Field(None, ge=1, description="The next free number when omitted")
-    unit_id: int | None = None
+    cast_number: int | None = Field(None, ge=1, le=2**31 - 1, description="The next free number when omitted")
+    unit_id: Id | None = None
     start_date: date | None = None
     end_date: date | None = None
     rate_unit: RateUnitName = RateUnit.DAY.value
 
 
 class CastPatch(PayIn):
-    person_id: int | None = None
+    person_id: Id | None = None
     character: str | None = Field(None, min_length=1, max_length=200)
-    cast_number: int | None = Field(None, ge=1)
-    unit_id: int | None = Field(None, description="null to clear")
+    cast_number: int | None = Field(None, ge=1, le=2**31 - 1)
+    unit_id: Id | None = Field(None, description="null to clear")
     start_date: date | None = None
     end_date: date | None = None
     rate_unit: RateUnitName | None = None
 
 
 class CastQuery(Schema):
-    unit: int | None = Field(None, description="Unit id")
+    unit: Id | None = Field(None, description="Unit id")
     search: str = Field("", max_length=100, description="Actor or character")
 
 
@@ -206,25 +215,25 @@ def _unit(access, pk):
 
 @router.get("/{production_id}/people", response=list[PersonOut], summary="The production's contacts")
 @paginated
-def person_list(request, production_id: int, filters: Query[PersonQuery]):
+def person_list(request, production_id: Id, filters: Query[PersonQuery]):
     access = api_access(request, production_id)
     return PersonFilter({"q": filters.search}, access=access).queryset()
 
 
 @router.post("/{production_id}/people", response={201: PersonOut}, summary="Add a contact (manage_contacts)")
-def person_create(request, production_id: int, payload: PersonIn):
+def person_create(request, production_id: Id, payload: PersonIn):
     access = api_access(request, production_id, Action.MANAGE_CONTACTS)
     return services.person_create(access=access, **payload.dict())
 
 
 @router.get("/{production_id}/people/{person_id}", response=PersonOut, summary="One contact")
-def person_detail(request, production_id: int, person_id: int):
+def person_detail(request, production_id: Id, person_id: Id):
     access = api_access(request, production_id)
     return get_object_or_404(selectors.person_list(access=access), pk=person_id)
 
 
 @router.patch("/{production_id}/people/{person_id}", response=PersonOut, summary="Edit a contact (manage_contacts)")
-def person_update(request, production_id: int, person_id: int, payload: PersonPatch):
+def person_update(request, production_id: Id, person_id: Id, payload: PersonPatch):
     access = api_access(request, production_id, Action.MANAGE_CONTACTS)
     person = get_object_or_404(selectors.person_list(access=access), pk=person_id)
     return services.person_update(access=access, person_id=person.pk, **set_fields(payload))
@@ -236,14 +245,14 @@ def person_update(request, production_id: int, person_id: int, payload: PersonPa
 @router.get("/{production_id}/crew", response=list[CrewOut], tags=["crew"],
             summary="The crew list; rates are null where your role may not see them")
 @paginated
-def crew_list(request, production_id: int, filters: Query[CrewQuery]):
+def crew_list(request, production_id: Id, filters: Query[CrewQuery]):
     access = api_access(request, production_id)
     data = {"department": filters.department, "unit": filters.unit, "q": filters.search}
     return CrewFilter({k: v for k, v in data.items() if v not in (None, "")}, access=access).queryset()
 
 
 @router.post("/{production_id}/crew", response={201: CrewOut}, tags=["crew"], summary="Hire crew (hire_crew)")
-def crew_create(request, production_id: int, payload: CrewIn):
+def crew_create(request, production_id: Id, payload: CrewIn):
     access = api_access(request, production_id, Action.HIRE_CREW)
     person = _person(access, payload.person_id)
     department = _department(access, payload.department_id)
@@ -258,14 +267,14 @@ def crew_create(request, production_id: int, payload: CrewIn):
 
 
 @router.get("/{production_id}/crew/{crew_id}", response=CrewOut, tags=["crew"], summary="One crew member")
-def crew_detail(request, production_id: int, crew_id: int):
+def crew_detail(request, production_id: Id, crew_id: Id):
     access = api_access(request, production_id)
     return get_object_or_404(selectors.crew_list(access=access), pk=crew_id)
 
 
 @router.patch("/{production_id}/crew/{crew_id}", response=CrewOut, tags=["crew"],
               summary="Edit a crew member's department, position, dates or pay (hire_crew)")
-def crew_update(request, production_id: int, crew_id: int, payload: CrewPatch):
+def crew_update(request, production_id: Id, crew_id: Id, payload: CrewPatch):
     access = api_access(request, production_id, Action.HIRE_CREW)
     crew = get_object_or_404(selectors.crew_list(access=access), pk=crew_id)
     data = set_fields(payload)
@@ -285,7 +294,7 @@ def crew_update(request, production_id: int, crew_id: int, payload: CrewPatch):
 
 @router.delete("/{production_id}/crew/{crew_id}", response={204: None}, tags=["crew"],
                summary="Release a crew member (hire_crew)")
-def crew_delete(request, production_id: int, crew_id: int):
+def crew_delete(request, production_id: Id, crew_id: Id):
     access = api_access(request, production_id, Action.HIRE_CREW)
     crew = get_object_or_404(selectors.crew_list(access=access), pk=crew_id)
     services.crew_member_release(access=access, crew_member_id=crew.pk)
@@ -298,14 +307,14 @@ def crew_delete(request, production_id: int, crew_id: int):
 @router.get("/{production_id}/cast", response=list[CastOut], tags=["cast"],
             summary="The cast list by cast number; rates are null where your role may not see them")
 @paginated
-def cast_list(request, production_id: int, filters: Query[CastQuery]):
+def cast_list(request, production_id: Id, filters: Query[CastQuery]):
     access = api_access(request, production_id)
     data = {"unit": filters.unit, "q": filters.search}
     return CastFilter({k: v for k, v in data.items() if v not in (None, "")}, access=access).queryset()
 
 
 @router.post("/{production_id}/cast", response={201: CastOut}, tags=["cast"], summary="Cast a role (hire_cast)")
-def cast_create(request, production_id: int, payload: CastIn):
+def cast_create(request, production_id: Id, payload: CastIn):
     access = api_access(request, production_id, Action.HIRE_CAST)
     person = _person(access, payload.person_id)
     unit = _unit(access, payload.unit_id)
@@ -319,14 +328,14 @@ def cast_create(request, production_id: int, payload: CastIn):
 
 
 @router.get("/{production_id}/cast/{cast_id}", response=CastOut, tags=["cast"], summary="One cast member")
-def cast_detail(request, production_id: int, cast_id: int):
+def cast_detail(request, production_id: Id, cast_id: Id):
     access = api_access(request, production_id)
     return get_object_or_404(selectors.cast_list(access=access), pk=cast_id)
 
 
 @router.patch("/{production_id}/cast/{cast_id}", response=CastOut, tags=["cast"],
               summary="Edit a cast member (hire_cast)")
-def cast_update(request, production_id: int, cast_id: int, payload: CastPatch):
+def cast_update(request, production_id: Id, cast_id: Id, payload: CastPatch):
     access = api_access(request, production_id, Action.HIRE_CAST)
     cast = get_object_or_404(selectors.cast_list(access=access), pk=cast_id)
     data = set_fields(payload)
@@ -348,7 +357,7 @@ def cast_update(request, production_id: int, cast_id: int, payload: CastPatch):
 
 @router.delete("/{production_id}/cast/{cast_id}", response={204: None}, tags=["cast"],
                summary="Remove a cast member (hire_cast)")
-def cast_delete(request, production_id: int, cast_id: int):
+def cast_delete(request, production_id: Id, cast_id: Id):
     access = api_access(request, production_id, Action.HIRE_CAST)
     cast = get_object_or_404(selectors.cast_list(access=access), pk=cast_id)
     services.cast_member_remove(access=access, cast_member_id=cast.pk)

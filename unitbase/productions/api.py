@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -23,6 +23,8 @@ from .permissions import ProductionAccess, access_production
 router = Router(tags=["productions"])
 
 MAX_PAGE = 500
+# Ids are 64-bit in the database; a bigger number in a path or body is a 422, not an overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 RoleName = Literal[tuple(Role.values)]
 ScopeName = Literal[tuple(Scope.values)]
@@ -34,7 +36,7 @@ UnitKind = Literal[tuple(Unit.Kind.values)]
 # --- helpers shared with the people router -------------------------------------------------------
 
 
-def api_access(request, production_id: int, action: str = Action.VIEW_PRODUCTION) -> ProductionAccess:
+def api_access(request, production_id: Id, action: str = Action.VIEW_PRODUCTION) -> ProductionAccess:
     """The guard of every production endpoint; the access is kept on the request for the schemas'
     resolvers (pay privacy)."""
     access = access_production(request.user, production_id, action)
@@ -76,7 +78,15 @@ def set_fields(payload: Schema) -> dict:
     return payload.dict(exclude_unset=True)
 
 
-paginated = paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+class Pagination(LimitOffsetPagination):
+    """Ninja's limit/offset pagination, with the page capped and the offset kept in the database's range."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, description=f"Page size, at most {MAX_PAGE}")
+        offset: int = Field(0, ge=0, le=2**62)
+
+
+paginated = paginate(Pagination, max_limit=MAX_PAGE)
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -161,8 +171,8 @@ class MembershipOut(Schema):
 
 class MembershipPatch(Schema):
     role: RoleName | None = None
-    department_id: int | None = Field(None, description="null to clear")
-    unit_id: int | None = Field(None, description="null to clear")
+    department_id: Id | None = Field(None, description="null to clear")
+    unit_id: Id | None = Field(None, description="null to clear")
     is_active: bool | None = None
 
 
@@ -170,8 +180,8 @@ class InvitationIn(Schema):
     email: str = Field(..., min_length=3, max_length=254)
     full_name: str = Field("", max_length=200)
     role: RoleName
-    department_id: int | None = None
-    unit_id: int | None = None
+    department_id: Id | None = None
+    unit_id: Id | None = None
 
 
 class InvitationOut(Schema):
@@ -227,12 +237,12 @@ def production_create(request, payload: ProductionIn):
 
 
 @router.get("/{production_id}", response=ProductionOut, summary="One production")
-def production_detail(request, production_id: int):
+def production_detail(request, production_id: Id):
     return api_access(request, production_id).production
 
 
 @router.patch("/{production_id}", response=ProductionOut, summary="Edit a production's settings (edit_production)")
-def production_update(request, production_id: int, payload: ProductionPatch):
+def production_update(request, production_id: Id, payload: ProductionPatch):
     access = api_access(request, production_id, Action.EDIT_PRODUCTION)
     data = set_fields(payload)
     if data.get("base_currency"):
@@ -245,13 +255,13 @@ def production_update(request, production_id: int, payload: ProductionPatch):
 
 @router.get("/{production_id}/units", response=list[UnitOut], tags=["units"], summary="The production's units")
 @paginated
-def unit_list(request, production_id: int):
+def unit_list(request, production_id: Id):
     return selectors.unit_list(access=api_access(request, production_id))
 
 
 @router.post("/{production_id}/units", response={201: UnitOut}, tags=["units"],
              summary="Add a unit (edit_production)")
-def unit_create(request, production_id: int, payload: UnitIn):
+def unit_create(request, production_id: Id, payload: UnitIn):
     access = api_access(request, production_id, Action.EDIT_PRODUCTION)
     return services.unit_create(access=access, **payload.dict())
 
@@ -259,13 +269,13 @@ def unit_create(request, production_id: int, payload: UnitIn):
 @router.get("/{production_id}/episodes", response=list[EpisodeOut], tags=["episodes"],
             summary="The production's episodes")
 @paginated
-def episode_list(request, production_id: int):
+def episode_list(request, production_id: Id):
     return selectors.episode_list(access=api_access(request, production_id))
 
 
 @router.post("/{production_id}/episodes", response={201: EpisodeOut}, tags=["episodes"],
              summary="Add an episode (edit_production)")
-def episode_create(request, production_id: int, payload: EpisodeIn):
+def episode_create(request, production_id: Id, payload: EpisodeIn):
     access = api_access(request, production_id, Action.EDIT_PRODUCTION)
     return services.episode_create(access=access, **payload.dict())
 
@@ -273,13 +283,13 @@ def episode_create(request, production_id: int, payload: EpisodeIn):
 @router.get("/{production_id}/departments", response=list[DepartmentOut], tags=["departments"],
             summary="The production's departments, in order")
 @paginated
-def department_list(request, production_id: int):
+def department_list(request, production_id: Id):
     return selectors.department_list(access=api_access(request, production_id))
 
 
 @router.post("/{production_id}/departments", response={201: DepartmentOut}, tags=["departments"],
              summary="Add a department (edit_production)")
-def department_create(request, production_id: int, payload: DepartmentIn):
+def department_create(request, production_id: Id, payload: DepartmentIn):
     access = api_access(request, production_id, Action.EDIT_PRODUCTION)
     return services.department_create(access=access, **payload.dict())
 
@@ -290,13 +300,13 @@ def department_create(request, production_id: int, payload: DepartmentIn):
 @router.get("/{production_id}/members", response=list[MembershipOut], tags=["members"],
             summary="The production's members, active first")
 @paginated
-def membership_list(request, production_id: int):
+def membership_list(request, production_id: Id):
     return selectors.membership_list(access=api_access(request, production_id))
 
 
 @router.patch("/{production_id}/members/{membership_id}", response=MembershipOut, tags=["members"],
               summary="Change a member's role, department, unit or active flag (manage_members)")
-def membership_update(request, production_id: int, membership_id: int, payload: MembershipPatch):
+def membership_update(request, production_id: Id, membership_id: Id, payload: MembershipPatch):
     access = api_access(request, production_id, Action.MANAGE_MEMBERS)
     membership = get_object_or_404(selectors.membership_list(access=access), pk=membership_id)
     data = set_fields(payload)
@@ -318,7 +328,7 @@ def membership_update(request, production_id: int, membership_id: int, payload: 
 
 @router.post("/{production_id}/invitations", response={201: InvitationOut}, tags=["members"],
              summary="Invite someone by e-mail (manage_members); the e-mail is sent by the worker")
-def invitation_create(request, production_id: int, payload: InvitationIn):
+def invitation_create(request, production_id: Id, payload: InvitationIn):
     access = api_access(request, production_id, Action.MANAGE_MEMBERS)
     department = in_production(selectors.department_list(access=access), payload.department_id,
                                "department_id", "department")
@@ -336,14 +346,14 @@ def invitation_create(request, production_id: int, payload: InvitationIn):
 
 @router.get("/{production_id}/authority", response=list[AuthorityRuleOut], tags=["authority"],
             summary="The authority matrix: one row per allowed (action, role); absent means denied")
-def authority_list(request, production_id: int):
+def authority_list(request, production_id: Id):
     matrix = selectors.authority_matrix(access=api_access(request, production_id))
     return [rule for action in Action.values for rule in (matrix[action].get(role) for role in Role.values) if rule]
 
 
 @router.put("/{production_id}/authority/{action}/{role}", response=AuthorityCellOut, tags=["authority"],
             summary="Allow or deny one cell of the matrix (manage_members)")
-def authority_set(request, production_id: int, action: str, role: str, payload: AuthorityCellIn):
+def authority_set(request, production_id: Id, action: str, role: str, payload: AuthorityCellIn):
     access = api_access(request, production_id, Action.MANAGE_MEMBERS)
     rule = services.authority_rule_set(
         access=access, action=action, role=role, allowed=payload.allowed, scope=payload.scope,

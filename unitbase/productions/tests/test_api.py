@@ -321,3 +321,19 @@ def test_authority_set_denied_changes_nothing(production):
     assert response.status_code == 403
     assert AuthorityRule.objects.count() == before
     assert not AuthorityRule.objects.filter(action="manage_members", role="production_accountant").exists()
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/api/v1/productions/99999999999999999999", [["path", "production_id"]]),
+    ("/api/v1/productions?offset=99999999999999999999", [["query", "offset"]]),
+    ("/api/v1/productions?limit=abc", [["query", "limit"]]),
+])
+def test_out_of_range_numbers_are_422_not_500(owner, production, path, expected):
+    assert loc(api(owner).get(path)) == expected
+
+
+def test_page_size_is_capped(owner, production):
+    for i in range(3):
+        make_production(f"Extra {i}", owner=owner)
+    body = api(owner).get("/api/v1/productions?limit=100000000000000000000").json()
+    assert body["count"] == 4 and len(body["items"]) == 4
