@@ -72,6 +72,7 @@ def test_docs_page_renders_without_any_network_asset():
     assert urls, "the docs page should load Swagger UI"
     assert all(u.startswith("/static/") for u in urls), urls
     assert "cdn" not in html.lower() and "https://" not in html and "http://" not in html
+    assert '"validatorUrl": null' in html
     for url in urls:
         assert finders.find(url.removeprefix("/static/")), f"{url} is not a local static file"
 

@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Permiss
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError as NinjaValidationError
 
 from unitbase.accounts.api import TokenAuth
@@ -31,6 +31,8 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/docs",
+    # Served from ninja's own static files ("ninja" is in INSTALLED_APPS); no online validator call.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 
