@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "unitbase.accounts",
     "unitbase.productions",
     "unitbase.people",
+    "unitbase.scripts",
     "unitbase.budgets",
     "unitbase.payroll",
     "unitbase.bundles",
