@@ -20,9 +20,20 @@ from unitbase.scheduling.solver.cli import run  # noqa: E402
 
 KNOWN = {
     "talent": {
-        "tiny": 29, "tiny2": 9, "small": 54, "rehearsal_choco": 53, "concert": 111, "rehearsal_smith": 109,
-        "film-10": 352, "film-12": 401, "film103": 1031, "film105": 849, "film114": 867, "film116": 541,
-        "MobStory": 871, "Film1": 871,
+        "tiny": 29,
+        "tiny2": 9,
+        "small": 54,
+        "rehearsal_choco": 53,
+        "concert": 111,
+        "rehearsal_smith": 109,
+        "film-10": 352,
+        "film-12": 401,
+        "film103": 1031,
+        "film105": 849,
+        "film114": 867,
+        "film116": 541,
+        "MobStory": 871,
+        "Film1": 871,
     },
     "mssp": {"movie5": 9, "movie10": 128, "movie12": 43, "movie20": 774},
 }
@@ -41,10 +52,31 @@ def main(argv: list[str] | None = None) -> int:
         for path in sorted((args.shared / "bench" / kind).glob(pattern), key=lambda p: (p.stat().st_size, p.name)):
             if args.only and path.stem not in args.only and path.name not in args.only:
                 continue
-            out = run(kind, path, args.time_limit, method=args.method if kind == "talent" or args.method != "cpsat" else "auto")
+            out = run(
+                kind,
+                path,
+                args.time_limit,
+                method=args.method if kind == "talent" or args.method != "cpsat" else "auto",
+            )
             known = KNOWN[kind].get(path.stem)
-            ok = known is None or out["objective"] == known or (out["objective"] is not None and out["status"] != "optimal" and out["objective"] > known)
-            rows.append((kind, path.name, out["scenes"], known, out["objective"], out["bound"], out["status"], out["seconds"], ok))
+            ok = (
+                known is None
+                or out["objective"] == known
+                or (out["objective"] is not None and out["status"] != "optimal" and out["objective"] > known)
+            )
+            rows.append(
+                (
+                    kind,
+                    path.name,
+                    out["scenes"],
+                    known,
+                    out["objective"],
+                    out["bound"],
+                    out["status"],
+                    out["seconds"],
+                    ok,
+                )
+            )
             print(
                 f"{kind:7} {path.name:22} n={out['scenes']:<4} known={known!s:>6} ours={out['objective']!s:>7} "
                 f"bound={out['bound']!s:>7} {out['status']:10} {out['seconds']:7.2f}s{'' if ok else '  WRONG'}",

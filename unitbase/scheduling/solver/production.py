@@ -51,8 +51,17 @@ def solve(instance: Instance, config: Config | None = None, progress: ProgressCa
     impossible = [s.id for s in scenes if not allowed[s.id]]
     if impossible:
         return Result(
-            Status.INFEASIBLE, None, None, None, {}, time.monotonic() - started, {},
-            [f"scene {sid!r} has no working day with its cast and location available (and its pin)" for sid in impossible],
+            Status.INFEASIBLE,
+            None,
+            None,
+            None,
+            {},
+            time.monotonic() - started,
+            {},
+            [
+                f"scene {sid!r} has no working day with its cast and location available (and its pin)"
+                for sid in impossible
+            ],
         )
     n_days = len(instance.days)
     model = cp_model.CpModel()
@@ -100,7 +109,9 @@ def solve(instance: Instance, config: Config | None = None, progress: ProgressCa
                 model.Add(has_night[d] + has_day[d + 1] <= 1)
 
     # cast holding
-    terms: dict[str, list] = {k: [] for k in ("cast_holding", "company_moves", "location_revisits", "overtime", "shoot_days", "changes")}
+    terms: dict[str, list] = {
+        k: [] for k in ("cast_holding", "company_moves", "location_revisits", "overtime", "shoot_days", "changes")
+    }
     costs = {c.id: c.daily_cost for c in instance.cast}
     members = sorted({m for s in scenes for m in s.cast})
     for m in members:
@@ -134,6 +145,7 @@ def solve(instance: Instance, config: Config | None = None, progress: ProgressCa
             v = model.NewBoolVar(f"at[{loc},{d}]")
             for sid in here:
                 model.AddImplication(x[sid, d], v)
+            model.Add(v <= sum(x[sid, d] for sid in here))  # else a phantom visit could hide a re-visit
             y[loc, d] = v
             present.append(v)
         if len(present) > 1:
@@ -203,5 +215,11 @@ def solve(instance: Instance, config: Config | None = None, progress: ProgressCa
     gap = 0.0 if objective == bound else (objective - bound) / max(1, abs(objective))
     return Result(
         Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
-        objective, bound, gap, breakdown, seconds, schedule, violations,
+        objective,
+        bound,
+        gap,
+        breakdown,
+        seconds,
+        schedule,
+        violations,
     )

@@ -482,7 +482,12 @@ def cpsat_solve(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         order = order_from(solver.Value)
         return SeqResult(
-            order, int(solver.ObjectiveValue()), int(solver.BestObjectiveBound()), status == cp_model.OPTIMAL, seconds, "cpsat"
+            order,
+            int(solver.ObjectiveValue()),
+            int(solver.BestObjectiveBound()),
+            status == cp_model.OPTIMAL,
+            seconds,
+            "cpsat",
         )
     if status == cp_model.INFEASIBLE:
         return SeqResult([], INF, INF, True, seconds, "cpsat")
@@ -514,9 +519,7 @@ def solve_sequence(
     if on_improve:
         on_improve(order, cost)
     ls_share = 0.3 if method != "heuristic" and problem.n <= CPSAT_MAX_SCENES else 1.0
-    order, cost = local_search(
-        problem, order, started + time_limit * ls_share, on_improve=on_improve
-    )
+    order, cost = local_search(problem, order, started + time_limit * ls_share, on_improve=on_improve)
     if method == "heuristic":
         return SeqResult(order, cost, simple_bound(problem), False, time.monotonic() - started, "heuristic")
     remaining = deadline - time.monotonic()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ..model import Instance, Schedule, Weights
 from .capacity import load_by_day
 
@@ -27,7 +29,7 @@ def evaluate(instance: Instance, schedule: Schedule, weights: Weights) -> dict[s
     revisits = 0
     for loc in {loc for ls in locs_by_day.values() for loc in ls}:
         days = sorted(d for d, ls in locs_by_day.items() if loc in ls)
-        runs = 1 + sum(1 for a, b in zip(days, days[1:], strict=False) if b != a + 1)
+        runs = 1 + sum(1 for a, b in pairwise(days) if b != a + 1)
         revisits += runs - 1
     overtime = 0
     if instance.standard_minutes_per_day is not None:
