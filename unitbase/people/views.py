@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from unitbase.productions.authority import Action
 from unitbase.productions.decorators import production_view
 from unitbase.productions.permissions import ProductionAccess
+from unitbase.productions.selectors import unit_list
 
 from . import exports, selectors, services
 from .filters import CastFilter, CrewFilter, PersonFilter
@@ -109,6 +110,11 @@ def person_edit(request, access, person_id: int):
 # Crew -----------------------------------------------------------------------------------------
 
 
+def _show_unit(access, filters) -> bool:
+    """A unit column only earns its place when the production has more than one unit."""
+    return bool(filters.value("unit")) or unit_list(access=access).count() > 1
+
+
 def _crew_rows(request, access):
     filters = CrewFilter(request.GET, access=access)
     return filters, exports.prepare_rows(access, filters.queryset())
@@ -117,9 +123,10 @@ def _crew_rows(request, access):
 @production_view()
 def crew(request, access):
     filters, rows = _crew_rows(request, access)
+    can_hire, show_unit = access.can(Action.HIRE_CREW), _show_unit(access, filters)
     context = {
-        "filters": filters, "rows": rows, "querystring": filters.querystring(),
-        "can_hire": access.can(Action.HIRE_CREW), "oob": bool(getattr(request, "htmx", False)),
+        "filters": filters, "rows": rows, "querystring": filters.querystring(), "can_hire": can_hire,
+        "show_unit": show_unit, "columns": 7 + show_unit + can_hire, "oob": bool(getattr(request, "htmx", False)),
     }
     return render(request, _list_template(request, "people/crew_list.html", "results"), context)
 
@@ -210,7 +217,8 @@ def cast(request, access):
     filters, rows = _cast_rows(request, access)
     context = {
         "filters": filters, "rows": rows, "querystring": filters.querystring(),
-        "can_hire": access.can(Action.HIRE_CAST), "oob": bool(getattr(request, "htmx", False)),
+        "can_hire": access.can(Action.HIRE_CAST), "show_unit": _show_unit(access, filters),
+        "oob": bool(getattr(request, "htmx", False)),
     }
     return render(request, _list_template(request, "people/cast_list.html", "results"), context)
 

@@ -81,7 +81,7 @@ def test_crew_list_groups_by_department_in_department_order_with_count(client, l
     hire(production, "Camera", "1st AC")
     login(production, Role.PRODUCTION_MANAGER)
     html = client.get(url("crew", production)).content.decode()
-    assert html.index(">Camera <") < html.index(">Grip <")  # Camera comes before Grip in the standard order
+    assert html.index("<span>Camera · 2</span>") < html.index("<span>Grip · 1</span>")  # Camera comes before Grip in the standard order
     assert 'id="row-count" class="badge" title="Rows shown">3<' in html
     assert "Hire crew" in html
 
