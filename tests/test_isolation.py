@@ -98,7 +98,8 @@ def test_member_of_another_production_gets_404_on_every_web_url(two_productions)
         url = fill(route, ids)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            if response.status_code != 404:
+            # 405 answers a GET on a POST-only action before any lookup; it reveals nothing.
+            if response.status_code != 404 and not (method == "get" and response.status_code == 405):
                 failures.append(f"{method.upper()} {url} -> {response.status_code}")
     assert failures == []
     assert _row_counts() == before
@@ -116,7 +117,10 @@ def test_member_of_another_production_gets_404_on_every_api_url(two_productions)
             continue
         url = fill(route, ids)
         for method in ("get", "delete", "post", "patch", "put"):
-            response = getattr(client, method)(url, data="{}", content_type="application/json")
+            if method in ("get", "delete"):
+                response = getattr(client, method)(url)
+            else:
+                response = getattr(client, method)(url, data="{}", content_type="application/json")
             allowed = {404, 405} if method in ("get", "delete") else {404, 405, 422}
             if response.status_code not in allowed:
                 failures.append(f"{method.upper()} {url} -> {response.status_code}")
@@ -134,4 +138,7 @@ def test_anonymous_user_is_sent_to_sign_in_or_refused(two_productions):
         if route.startswith("api/"):
             assert response.status_code in (401, 405), url
         else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+            # POST-only actions may refuse the GET method itself before anything else.
+            assert response.status_code == 405 or (
+                response.status_code == 302 and "/accounts/login/" in response["Location"]
+            ), url

@@ -89,6 +89,8 @@ def access_production(
         production_pk = int(production_id)
     except (TypeError, ValueError):
         raise ProductionNotFound("No such production.") from None
+    if not 0 < production_pk < 2**63:  # beyond any database's integer range
+        raise ProductionNotFound("No such production.")
     membership = (
         Membership.objects.select_related("production", "department", "unit")
         .filter(production_id=production_pk, user=user, is_active=True)
