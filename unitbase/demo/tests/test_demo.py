@@ -82,6 +82,8 @@ def test_every_demo_login_signs_in_and_is_linked_to_its_person(client):
         membership = Membership.objects.get(production=production, user__email=login["email"])
         assert membership.role == login["role"]
         assert Person.objects.get(production=production, user=membership.user).name == login["full_name"]
+    wrong = client.post(reverse("accounts:login"), {"username": data.LOGINS[0]["email"], "password": "nope"})
+    assert wrong.status_code != 302 and "_auth_user_id" not in client.session
     head = Membership.objects.get(production=production, user__email="camera.head@demo.unitbase.test")
     assert (head.role, head.department.name) == (Role.DEPARTMENT_HEAD, "Camera")
     dop = CrewMember.objects.get(production=production, person__user=head.user)
