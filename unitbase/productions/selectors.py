@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from unitbase.core.models import AuditEvent, JobProgress
 
-from .authority import Action
+from .authority import Action, Role
 from .models import AuthorityRule, Department, Episode, Invitation, Membership, Production, Unit
 from .permissions import ProductionAccess
 
@@ -21,11 +21,16 @@ def production_list_for_user(*, user: Any) -> QuerySet[Production]:
     return Production.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
 
 
+# Members are listed in the order of the roles' seniority, producer first, crew and cast last.
+_ROLE_RANK = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(Role.values)), output_field=IntegerField())
+
+
 def membership_list(*, access: ProductionAccess) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(production=access.production)
         .select_related("user", "department", "unit")
-        .order_by("-is_active", "role", "user__email")
+        .annotate(role_rank=_ROLE_RANK)
+        .order_by("-is_active", "role_rank", "user__email")
     )
 
 
