@@ -24,20 +24,25 @@ def sign_in(page, base, email):
     page.wait_for_url(re.compile(r"/p/\d+/$"))
 
 
+def nav(page, name):
+    page.get_by_role("navigation", name="Production").get_by_role("link", name=name).click()
+
+
 def test_production_manager_invites_a_person_and_sees_the_audit_event(page, demo):
     sign_in(page, demo, "pm@demo.unitbase.test")
-    page.get_by_role("link", name="Crew list").click()
+    nav(page, "Crew list")
     page.wait_for_url(re.compile(r"/crew/"))
     assert page.locator("table.data tbody tr").count() >= 25
 
-    page.get_by_role("link", name="Members").click()
-    page.get_by_role("link", name=re.compile("Invite")).first.click()
-    page.get_by_label("E-mail").fill("new.grip@example.test")
-    page.get_by_label("Role").select_option("crew")
-    page.get_by_role("button", name=re.compile("Send invitation|Invite")).click()
-    page.get_by_text("new.grip@example.test").first.wait_for()
+    nav(page, "Members")
+    page.get_by_role("link", name="Invite a person").click()
+    invite = page.locator("#invite")
+    invite.get_by_label("E-mail").fill("new.grip@example.test")
+    invite.get_by_label("Role").select_option("crew")
+    invite.get_by_role("button", name="Send invitation").click()
+    page.locator("table.data", has_text="new.grip@example.test").first.wait_for()
 
-    page.get_by_role("link", name="Audit trail").click()
+    nav(page, "Audit trail")
     row = page.locator("table.data tbody tr", has_text="new.grip@example.test")
     row.first.wait_for()
     assert "invitation" in row.first.inner_text().lower()

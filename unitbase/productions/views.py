@@ -64,8 +64,13 @@ def _status(request, *forms: Form) -> int:
 def home(request):
     productions = production_list_for_user(user=request.user)
     current = request.user.current_production_id
-    if current and productions.filter(pk=current).exists() and not request.GET.get("all"):
-        return redirect("productions:dashboard", current)
+    if not request.GET.get("all"):
+        # Straight to the production the user last opened, or to their only one.
+        if current and productions.filter(pk=current).exists():
+            return redirect("productions:dashboard", current)
+        only = list(productions.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            return redirect("productions:dashboard", only[0])
     return render(request, "productions/home.html", {"productions": productions})
 
 
