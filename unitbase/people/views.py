@@ -126,7 +126,7 @@ def crew(request, access):
     can_hire, show_unit = access.can(Action.HIRE_CREW), _show_unit(access, filters)
     context = {
         "filters": filters, "rows": rows, "querystring": filters.querystring(), "can_hire": can_hire,
-        "show_unit": show_unit, "columns": 7 + show_unit + can_hire, "oob": bool(getattr(request, "htmx", False)),
+        "show_unit": show_unit, "columns": 5 + show_unit + can_hire, "oob": bool(getattr(request, "htmx", False)),
     }
     return render(request, _list_template(request, "people/crew_list.html", "results"), context)
 
