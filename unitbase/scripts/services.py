@@ -299,8 +299,9 @@ def _auto_tag(access, revision, scenes, parsed, layout: dict) -> tuple[int, int]
         rejected: set[tuple[int, str]] = set()
         old = scene.previous
         for t in old_tags.get(scene.previous_id, []) if old else []:
-            if t.status == TagStatus.REJECTED:
+            if t.source == TagSource.KEYWORD and t.status != TagStatus.PENDING:  # dealt with once: not again
                 rejected.add((t.suggested_category_id, bd.element_key(t.suggested_name)))
+            if t.status == TagStatus.REJECTED:
                 continue
             if t.status != TagStatus.ACCEPTED or t.source == TagSource.AUTO or t.element_id in elements_here:
                 continue
