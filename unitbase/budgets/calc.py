@@ -1,0 +1,336 @@
+"""Budget arithmetic: pure Python on Decimal, no Django (the services and pages feed it plain data).
+
+The one rounding rule (see docs/budgets.md):
+- each detail line's subtotal is computed exactly (amount x X x rate x exchange rate) and rounded
+  half up to the cent once, in the budget's base currency;
+- each fringe on each line is computed from that rounded subtotal and rounded half up to the cent
+  once (a cap then only ever removes whole cents);
+- every account, category, level and summary total is a plain sum of those rounded values;
+- each top-sheet charge is computed from its (already rounded) basis and rounded once.
+So every figure on the top sheet is exactly the sum of the figures beneath it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+LEVELS = ("atl", "production", "post", "other")
+LEVEL_LABELS = {
+    "atl": "Above-the-line",
+    "production": "Production",
+    "post": "Post-production",
+    "other": "Other",
+}
+# Hours in one unit, used by flat (per-hour) fringes; Allow and Flat carry no hours.
+UNIT_HOURS: dict[str, Decimal | None] = {
+    "hour": Decimal(1),
+    "day": Decimal(12),
+    "week": Decimal(60),
+    "month": Decimal(240),
+    "allow": None,
+    "flat": None,
+}
+GLOBAL_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+
+
+class CalcError(ValueError):
+    """Input the arithmetic cannot use (unknown global, missing exchange rate, ...)."""
+
+
+def round_money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def resolve_value(expression: str, global_values: dict[str, Decimal]) -> Decimal:
+    """A cell value: a decimal number ("12", "1.5", "-2") or the name of one global ("SHOOT_DAYS")."""
+    text = (expression or "").strip()
+    if not text:
+        raise CalcError("Enter a number or the name of a global.")
+    if GLOBAL_NAME.match(text):
+        if text not in global_values:
+            raise CalcError(f"No global named {text}.")
+        return global_values[text]
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CalcError(f"{text!r} is neither a number nor a global name (globals are in capitals, e.g. SHOOT_DAYS).") from None
+    if not value.is_finite():
+        raise CalcError(f"{text!r} is not a finite number.")
+    return value
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    code: str
+    name: str
+    category_code: str
+    category_name: str
+    level: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Fringe:
+    code: str
+    kind: str  # "percent" (rate is a percentage of wages) or "flat" (rate is an amount per hour)
+    rate: Decimal
+    cutoff: Decimal | None = None  # percent fringes stop applying once the person's wages reach this
+    cap: Decimal | None = None  # the most this fringe may cost for one person's engagement
+
+
+@dataclass(frozen=True)
+class Line:
+    key: int | str
+    account_code: str
+    amount: Decimal
+    x: Decimal
+    rate: Decimal
+    currency: str
+    unit: str = "flat"
+    fringe_codes: tuple[str, ...] = ()
+    fringe_group: str = ""  # lines sharing a non-blank group are one person's engagement (caps apply jointly)
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Charge:
+    key: int | str
+    name: str
+    kind: str  # "percent" or "flat"
+    rate: Decimal = ZERO  # percentage, for percent charges
+    amount: Decimal = ZERO  # base-currency amount, for flat charges
+    basis: tuple[str, ...] = ("atl", "production", "post", "other")
+    applied: bool = True
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetInput:
+    base_currency: str
+    accounts: tuple[Account, ...]
+    lines: tuple[Line, ...] = ()
+    fringes: tuple[Fringe, ...] = ()
+    exchange_rates: dict[str, Decimal] = field(default_factory=dict)  # currency -> base units per 1
+    charges: tuple[Charge, ...] = ()
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LineResult:
+    key: int | str
+    account_code: str
+    subtotal_own: Decimal  # in the line's currency, rounded
+    subtotal: Decimal  # in base currency, rounded
+    fringes: dict[str, Decimal]
+    fringe_total: Decimal
+    total: Decimal
+
+
+@dataclass
+class AccountResult:
+    code: str
+    name: str
+    category_code: str
+    level: str
+    subtotal: Decimal = ZERO
+    fringes: Decimal = ZERO
+    line_count: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.fringes
+
+
+@dataclass
+class CategoryResult:
+    code: str
+    name: str
+    level: str
+    accounts: list[AccountResult] = field(default_factory=list)
+    subtotal: Decimal = ZERO
+    fringes: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.fringes
+
+
+@dataclass
+class LevelResult:
+    level: str
+    label: str
+    categories: list[CategoryResult] = field(default_factory=list)
+    subtotal: Decimal = ZERO  # sum of line subtotals
+    fringes: Decimal = ZERO  # fringes posted to this level
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.fringes
+
+
+@dataclass
+class ChargeResult:
+    key: int | str
+    name: str
+    code: str
+    kind: str
+    rate: Decimal
+    basis_amount: Decimal
+    amount: Decimal
+    applied: bool
+
+
+@dataclass
+class TopSheet:
+    base_currency: str
+    lines: dict[int | str, LineResult]
+    accounts: dict[str, AccountResult]
+    levels: list[LevelResult]
+    charges: list[ChargeResult]
+
+    def level(self, name: str) -> LevelResult:
+        return next(level for level in self.levels if level.level == name)
+
+    @property
+    def atl(self) -> Decimal:
+        return self.level("atl").total
+
+    @property
+    def btl(self) -> Decimal:
+        return sum((lv.total for lv in self.levels if lv.level != "atl"), ZERO)
+
+    @property
+    def fringe_total(self) -> Decimal:
+        return sum((lv.fringes for lv in self.levels), ZERO)
+
+    @property
+    def total_before_charges(self) -> Decimal:
+        return sum((lv.total for lv in self.levels), ZERO)
+
+    @property
+    def charges_total(self) -> Decimal:
+        return sum((c.amount for c in self.charges if c.applied), ZERO)
+
+    @property
+    def grand_total(self) -> Decimal:
+        return self.total_before_charges + self.charges_total
+
+
+# --- calculation -------------------------------------------------------------------------------
+
+
+def line_subtotals(line: Line, exchange_rates: dict[str, Decimal], base_currency: str) -> tuple[Decimal, Decimal]:
+    """(subtotal in the line's currency, subtotal in base currency), each rounded once."""
+    exact = line.amount * line.x * line.rate
+    if line.currency == base_currency:
+        fx = Decimal(1)
+    elif line.currency in exchange_rates:
+        fx = exchange_rates[line.currency]
+    else:
+        raise CalcError(f"No exchange rate from {line.currency} to {base_currency}.")
+    return round_money(exact), round_money(exact * fx)
+
+
+def _fringe_raw(fringe: Fringe, line: Line, subtotal: Decimal, wages_so_far: Decimal) -> Decimal:
+    """The line's fringe before the per-engagement cap, rounded to the cent."""
+    if fringe.kind == "percent":
+        base = subtotal
+        if fringe.cutoff is not None:
+            room = max(fringe.cutoff - wages_so_far, ZERO)
+            base = min(max(subtotal, ZERO), room) if subtotal > 0 else subtotal
+        return round_money(base * fringe.rate / HUNDRED)
+    hours = UNIT_HOURS.get(line.unit)
+    if hours is None:
+        return ZERO
+    return round_money(line.amount * line.x * hours * fringe.rate)
+
+
+def calculate(budget: BudgetInput) -> TopSheet:
+    fringes = {f.code: f for f in budget.fringes}
+    accounts = {a.code: a for a in budget.accounts}
+    ordered = sorted(budget.lines, key=lambda ln: (ln.order, str(ln.key)))
+
+    line_results: dict[int | str, LineResult] = {}
+    # per (fringe, engagement) running wages and fringe cost, for cutoffs and caps
+    wages: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    spent: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for line in ordered:
+        if line.account_code not in accounts:
+            raise CalcError(f"Line {line.key} is on unknown account {line.account_code}.")
+        own, subtotal = line_subtotals(line, budget.exchange_rates, budget.base_currency)
+        engagement = line.fringe_group or f"line:{line.key}"
+        per_fringe: dict[str, Decimal] = {}
+        for code in line.fringe_codes:
+            fringe = fringes.get(code)
+            if fringe is None:
+                raise CalcError(f"Line {line.key} applies unknown fringe {code}.")
+            slot = (code, engagement)
+            value = _fringe_raw(fringe, line, subtotal, wages[slot])
+            wages[slot] += subtotal
+            if fringe.cap is not None:
+                value = min(value, max(fringe.cap - spent[slot], ZERO))
+            spent[slot] += value
+            per_fringe[code] = value
+        fringe_total = sum(per_fringe.values(), ZERO)
+        line_results[line.key] = LineResult(
+            key=line.key, account_code=line.account_code, subtotal_own=own, subtotal=subtotal,
+            fringes=per_fringe, fringe_total=fringe_total, total=subtotal + fringe_total,
+        )
+
+    account_results: dict[str, AccountResult] = {
+        a.code: AccountResult(code=a.code, name=a.name, category_code=a.category_code, level=a.level)
+        for a in sorted(budget.accounts, key=lambda a: (a.order, a.code))
+    }
+    for result in line_results.values():
+        acc = account_results[result.account_code]
+        acc.subtotal += result.subtotal
+        acc.fringes += result.fringe_total
+        acc.line_count += 1
+
+    levels = {name: LevelResult(level=name, label=LEVEL_LABELS[name]) for name in LEVELS}
+    categories: dict[str, CategoryResult] = {}
+    for acc_in in sorted(budget.accounts, key=lambda a: (a.order, a.code)):
+        if acc_in.level not in levels:
+            raise CalcError(f"Account {acc_in.code} has unknown level {acc_in.level}.")
+        cat = categories.get(acc_in.category_code)
+        if cat is None:
+            cat = categories[acc_in.category_code] = CategoryResult(
+                code=acc_in.category_code, name=acc_in.category_name, level=acc_in.level
+            )
+            levels[acc_in.level].categories.append(cat)
+        acc = account_results[acc_in.code]
+        cat.accounts.append(acc)
+        cat.subtotal += acc.subtotal
+        cat.fringes += acc.fringes
+    for level in levels.values():
+        level.subtotal = sum((c.subtotal for c in level.categories), ZERO)
+        level.fringes = sum((c.fringes for c in level.categories), ZERO)
+
+    charge_results = []
+    for charge in budget.charges:
+        basis = sum((levels[name].total for name in charge.basis if name in levels), ZERO)
+        if charge.kind == "percent":
+            amount = round_money(basis * charge.rate / HUNDRED)
+        else:
+            amount = round_money(charge.amount)
+        charge_results.append(ChargeResult(
+            key=charge.key, name=charge.name, code=charge.code, kind=charge.kind, rate=charge.rate,
+            basis_amount=basis, amount=amount, applied=charge.applied,
+        ))
+
+    return TopSheet(
+        base_currency=budget.base_currency, lines=line_results, accounts=account_results,
+        levels=[levels[name] for name in LEVELS], charges=charge_results,
+    )

@@ -1,0 +1,120 @@
+"""Reads for charts and budgets, scoped by a ProductionAccess that may see budgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from unitbase.productions.permissions import ProductionAccess
+
+from . import calc
+from .models import Budget, BudgetAccount, ChartAccount, ChartCategory, ChartOfAccounts, DetailLine, Fringe
+from .permissions import require_view
+
+
+def chart_list(*, access: ProductionAccess) -> QuerySet[ChartOfAccounts]:
+    require_view(access)
+    return ChartOfAccounts.objects.filter(production=access.production).annotate(account_count=Count("accounts"))
+
+
+def chart_get(*, access: ProductionAccess, chart_id: int) -> ChartOfAccounts:
+    require_view(access)
+    return ChartOfAccounts.objects.prefetch_related(
+        Prefetch("categories", queryset=ChartCategory.objects.prefetch_related(
+            Prefetch("accounts", queryset=ChartAccount.objects.order_by("order", "code"))))
+    ).get(production=access.production, pk=chart_id)
+
+
+def budget_list(*, access: ProductionAccess) -> QuerySet[Budget]:
+    require_view(access)
+    return (Budget.objects.filter(production=access.production).select_related("chart", "parent")
+            .annotate(line_count=Count("lines")).order_by("name", "-version"))
+
+
+def budget_get(*, access: ProductionAccess, budget_id: int) -> Budget:
+    require_view(access)
+    return Budget.objects.select_related("chart", "parent").get(production=access.production, pk=budget_id)
+
+
+def account_get(*, access: ProductionAccess, budget: Budget, account_id: int) -> BudgetAccount:
+    require_view(access)
+    return BudgetAccount.objects.get(budget=budget, pk=account_id)
+
+
+def account_lines(*, access: ProductionAccess, account: BudgetAccount) -> QuerySet[DetailLine]:
+    require_view(access)
+    return account.lines.prefetch_related(Prefetch("fringes", queryset=Fringe.objects.order_by("code")))
+
+
+def budget_input(budget: Budget) -> calc.BudgetInput:
+    """The budget as plain data for `calc.calculate` (five queries, whatever its size)."""
+    globals_ = dict(budget.globals.values_list("name", "value"))
+    accounts = tuple(
+        calc.Account(code=a.code, name=a.name, category_code=a.category_code, category_name=a.category_name,
+                     level=a.level, order=a.order)
+        for a in budget.accounts.all()
+    )
+    lines = []
+    for line in DetailLine.objects.filter(budget=budget).select_related("account").prefetch_related("fringes"):
+        lines.append(calc.Line(
+            key=line.pk, account_code=line.account.code,
+            amount=calc.resolve_value(line.amount, globals_), x=calc.resolve_value(line.x, globals_),
+            rate=line.rate, currency=line.currency, unit=line.unit,
+            fringe_codes=tuple(sorted(f.code for f in line.fringes.all())), fringe_group=line.fringe_group,
+            order=line.account.order * 100000 + line.order,
+        ))
+    return calc.BudgetInput(
+        base_currency=budget.base_currency, accounts=accounts, lines=tuple(lines),
+        fringes=tuple(calc.Fringe(code=f.code, kind=f.kind, rate=f.rate, cutoff=f.cutoff, cap=f.cap)
+                      for f in budget.fringes.all()),
+        exchange_rates={r.currency: r.rate for r in budget.exchange_rates.all()},
+        charges=tuple(calc.Charge(key=c.pk, name=c.name, code=c.code, kind=c.kind, rate=c.rate, amount=c.amount,
+                                  basis=tuple(c.basis), applied=c.applied) for c in budget.charges.all()),
+    )
+
+
+def budget_topsheet(*, access: ProductionAccess, budget: Budget) -> calc.TopSheet:
+    require_view(access)
+    return calc.calculate(budget_input(budget))
+
+
+def fringe_posting(budget: Budget) -> dict[str, tuple[str, str]]:
+    """Per level, the (code, name) of the chart category fringes are posted to, when the chart has one."""
+    return {c.level: (c.code, c.name) for c in ChartCategory.objects.filter(chart_id=budget.chart_id, is_fringe=True)}
+
+
+@dataclass
+class CompareRow:
+    code: str
+    name: str
+    level: str
+    left: Decimal
+    right: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.right - self.left
+
+
+def budget_compare(*, access: ProductionAccess, left: Budget, right: Budget) -> tuple[list[CompareRow], dict]:
+    """Two budgets side by side per account (matched by code), totals including fringes, and the
+    summary rows (levels, charges, grand total)."""
+    require_view(access)
+    a, b = calc.calculate(budget_input(left)), calc.calculate(budget_input(right))
+    order = {acc.code: acc.order for acc in [*right.accounts.all(), *left.accounts.all()]}
+    codes = sorted(set(a.accounts) | set(b.accounts), key=lambda code: (order[code], code))
+    rows = []
+    for code in codes:
+        ra, rb = a.accounts.get(code), b.accounts.get(code)
+        ref = rb or ra
+        rows.append(CompareRow(code=code, name=ref.name, level=ref.level,
+                               left=ra.total if ra else calc.ZERO, right=rb.total if rb else calc.ZERO))
+    summary = {
+        "levels": [(la.label, la.total, lb.total, lb.total - la.total) for la, lb in zip(a.levels, b.levels, strict=True)],
+        "charges": (a.charges_total, b.charges_total, b.charges_total - a.charges_total),
+        "grand": (a.grand_total, b.grand_total, b.grand_total - a.grand_total),
+    }
+    return rows, summary
+

@@ -1,0 +1,139 @@
+"""The pure budget arithmetic, against figures worked out by hand, and sum-of-parts properties."""
+
+import ast
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unitbase.budgets import calc
+
+ACCOUNTS = (
+    calc.Account("1301", "Director", "1300", "Direction", "atl", 1),
+    calc.Account("2001", "UPM", "2000", "Production Staff", "production", 2),
+    calc.Account("5001", "Editor", "5000", "Editing", "post", 3),
+    calc.Account("6801", "Legal", "6800", "General Expense", "other", 4),
+)
+FRINGES = (
+    calc.Fringe("FICA", "percent", D("6.2"), cutoff=D("40000")),
+    calc.Fringe("IA", "flat", D("1.50")),
+    calc.Fringe("PH", "percent", D("10"), cap=D("300")),
+)
+
+
+def worked_example():
+    lines = (
+        calc.Line(1, "1301", D(10), D(1), D(5000), "USD", "week", ("FICA",), order=1),
+        calc.Line(2, "2001", D(7), D(2), D("333.33"), "GBP", "day", ("IA", "PH"), fringe_group="upm", order=2),
+        calc.Line(3, "2001", D(1), D(1), D(1000), "USD", "flat", ("IA", "PH"), fringe_group="upm", order=3),
+        calc.Line(4, "5001", D(3), D(1), D("0.005"), "USD", "allow", order=4),
+        calc.Line(5, "6801", D(1), D(1), D(2500), "USD", "flat", order=5),
+    )
+    charges = (
+        calc.Charge(1, "Contingency", "percent", rate=D(10)),
+        calc.Charge(2, "Completion bond", "percent", rate=D(3), basis=("atl", "production")),
+        calc.Charge(3, "Overhead", "flat", amount=D(1000)),
+        calc.Charge(4, "Insurance", "percent", rate=D("2.5"), applied=False),
+    )
+    return calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, FRINGES, {"GBP": D("1.2345")}, charges))
+
+
+def test_line_totals_fringes_caps_and_currency_by_hand():
+    sheet = worked_example()
+    director = sheet.lines[1]
+    assert director.subtotal == D("50000.00")
+    assert director.fringes == {"FICA": D("2480.00")}  # 6.2% of the 40,000 cutoff, not of 50,000
+    upm = sheet.lines[2]
+    assert upm.subtotal_own == D("4666.62")  # 7 x 2 x 333.33 GBP
+    assert upm.subtotal == D("5760.94")  # x 1.2345 = 5760.94239
+    assert upm.fringes == {"IA": D("252.00"), "PH": D("300.00")}  # 14 days x 12 h x 1.50; 576.09 capped at 300
+    upm_flat = sheet.lines[3]
+    assert upm_flat.fringes == {"IA": D("0.00"), "PH": D("0.00")}  # no hours in Flat; cap used up by line 2
+    assert sheet.lines[4].subtotal == D("0.02")  # 0.015 rounds half up
+
+
+def test_totals_charges_and_grand_total_by_hand():
+    sheet = worked_example()
+    assert [lv.total for lv in sheet.levels] == [D("52480.00"), D("7312.94"), D("0.02"), D("2500.00")]
+    assert sheet.level("production").fringes == D("552.00")
+    assert sheet.accounts["2001"].subtotal == D("6760.94")
+    assert sheet.atl == D("52480.00")
+    assert sheet.btl == D("9812.96")
+    assert sheet.total_before_charges == D("62292.96")
+    assert [(c.name, c.basis_amount, c.amount) for c in sheet.charges] == [
+        ("Contingency", D("62292.96"), D("6229.30")),
+        ("Completion bond", D("59792.94"), D("1793.79")),
+        ("Overhead", D("62292.96"), D("1000.00"))  # basis shown for reference only,
+        ("Insurance", D("62292.96"), D("1557.32")),
+    ]
+    assert sheet.charges_total == D("9023.09")  # insurance is not applied
+    assert sheet.grand_total == D("71316.05")
+
+
+def test_cutoff_spans_one_persons_lines_in_order():
+    fica = calc.Fringe("FICA", "percent", D("6.2"), cutoff=D("40000"))
+    lines = (
+        calc.Line("prep", "1301", D(1), D(1), D(30000), "USD", fringe_codes=("FICA",), fringe_group="dir", order=1),
+        calc.Line("shoot", "1301", D(1), D(1), D(20000), "USD", fringe_codes=("FICA",), fringe_group="dir", order=2),
+        calc.Line("other", "1301", D(1), D(1), D(20000), "USD", fringe_codes=("FICA",), order=3),
+    )
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (fica,)))
+    assert sheet.lines["prep"].fringe_total == D("1860.00")
+    assert sheet.lines["shoot"].fringe_total == D("620.00")  # only 10,000 left under the cutoff
+    assert sheet.lines["other"].fringe_total == D("1240.00")  # a line without a group is its own person
+
+
+def test_missing_exchange_rate_and_unknown_global_are_errors():
+    line = calc.Line(1, "1301", D(1), D(1), D(10), "EUR")
+    with pytest.raises(calc.CalcError, match="No exchange rate from EUR to USD"):
+        calc.calculate(calc.BudgetInput("USD", ACCOUNTS, (line,)))
+    assert calc.resolve_value("SHOOT_DAYS", {"SHOOT_DAYS": D(32)}) == D(32)
+    assert calc.resolve_value(" 2.5 ", {}) == D("2.5")
+    with pytest.raises(calc.CalcError, match="No global named PREP_WEEKS"):
+        calc.resolve_value("PREP_WEEKS", {})
+    with pytest.raises(calc.CalcError):
+        calc.resolve_value("2 weeks", {})
+
+
+def test_calc_module_imports_no_django():
+    tree = ast.parse(Path(calc.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m and m.split(".")[0] in {"django", "ninja", "unitbase"} for m in imported)
+
+
+money = st.decimals(min_value=D("-1000"), max_value=D("100000"), places=2)
+qty = st.decimals(min_value=D("0"), max_value=D("60"), places=3)
+line_st = st.tuples(st.sampled_from([a.code for a in ACCOUNTS]), qty, qty, money,
+                    st.sampled_from(["USD", "GBP"]), st.sampled_from(list(calc.UNIT_HOURS)),
+                    st.lists(st.sampled_from(["FICA", "IA", "PH"]), unique=True), st.sampled_from(["", "a", "b"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(line_st, max_size=12), st.decimals(min_value=D(0), max_value=D(20), places=2))
+def test_every_total_is_the_sum_of_its_parts(raw, contingency):
+    lines = tuple(calc.Line(i, code, a, x, r, cur, unit, tuple(fr), grp, order=i)
+                  for i, (code, a, x, r, cur, unit, fr, grp) in enumerate(raw))
+    charges = (calc.Charge(1, "Contingency", "percent", rate=contingency),
+               calc.Charge(2, "Fee", "flat", amount=D("12.345")))
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, FRINGES, {"GBP": D("1.2345")}, charges))
+    results = sheet.lines.values()
+    for r in results:
+        assert r.subtotal == r.subtotal.quantize(calc.CENT)
+        assert r.total == r.subtotal + sum(r.fringes.values(), calc.ZERO)
+    for level in sheet.levels:
+        in_level = [r for r in results if sheet.accounts[r.account_code].level == level.level]
+        assert level.total == sum((r.total for r in in_level), calc.ZERO)
+        assert level.total == sum((c.total for c in level.categories), calc.ZERO)
+    assert sheet.total_before_charges == sum((r.total for r in results), calc.ZERO)
+    assert sheet.atl + sheet.btl == sheet.total_before_charges
+    assert sheet.charges[0].amount == calc.round_money(sheet.total_before_charges * contingency / 100)
+    assert sheet.charges[1].amount == D("12.35")
+    assert sheet.grand_total == sheet.total_before_charges + sheet.charges[0].amount + D("12.35")
+    by_group: dict = {}
+    for r, line in zip(results, lines, strict=True):
+        if "PH" in r.fringes:
+            by_group.setdefault(line.fringe_group or line.key, []).append(r.fringes["PH"])
+    assert all(sum(v, calc.ZERO) <= D(300) for v in by_group.values())  # the PH cap per engagement
