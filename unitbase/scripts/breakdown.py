@@ -8,6 +8,8 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
 from .parsers.model import UNPRINTED, ElementType
 from .parsers.scenes import Scene as ParsedScene
@@ -279,3 +281,21 @@ def relocate(old_text: str, new_text: str, start: int, end: int) -> tuple[int, i
         return None
     best = min(hits, key=lambda h: abs(h - start))
     return best, best + len(needle)
+
+
+# --- highlighting --------------------------------------------------------------------------------
+
+
+def segments(text: str, blocks: list[dict], ranges: list[tuple[int, int, Any]]) -> list[dict]:
+    """The scene's paragraphs cut into runs at every tag boundary, for the breakdown page:
+    [{"type", "dual", "runs": [{"text", "offset", "tags": [payload, ...]}]}]."""
+    out = []
+    for block in blocks:
+        b0, b1 = block["start"], block["end"]
+        inside = [(max(a, b0), min(b, b1), p) for a, b, p in ranges if a < b1 and b > b0]
+        cuts = sorted({b0, b1, *(a for a, _, _ in inside), *(b for _, b, _ in inside)})
+        runs = []
+        for a, b in pairwise(cuts):
+            runs.append({"text": text[a:b], "offset": a, "tags": [p for x, y, p in inside if x <= a and y >= b]})
+        out.append({"type": block["type"], "dual": block.get("dual", False), "runs": runs})
+    return out

@@ -283,5 +283,13 @@ class Tag(models.Model):
         return self.element.name if self.element_id else self.suggested_name
 
     @property
+    def excerpt(self) -> str:
+        """The tagged words ("" for a whole-scene tag)."""
+        if self.start is None:
+            return ""
+        text = " ".join(self.scene.text[self.start : self.end].split())
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    @property
     def category(self) -> BreakdownCategory | None:
         return self.element.category if self.element_id else self.suggested_category

@@ -32,9 +32,9 @@ from .models import (
     TagSource,
     TagStatus,
 )
+from .pagination import layout_for, paginate
 from .parsers import ScriptFormatError, parse_bytes
 from .parsers.scenes import extract_scenes
-from .pagination import layout_for, paginate
 from .permissions import BREAKDOWN_ACTION, UPLOAD_ACTION
 from .suggest import extras_hits, keyword_hits
 
@@ -483,7 +483,7 @@ def _check_range(scene: Scene, start: int | None, end: int | None) -> None:
     if (start is None) != (end is None):
         raise ValidationError({"start": "Give both the start and the end of the range, or neither."})
     if start is not None and not (0 <= start < end <= len(scene.text)):
-        raise ValidationError({"start": f"The range must lie within the scene's text (0–{len(scene.text)})."})
+        raise ValidationError({"start": f"The range must lie within the scene's text (0 to {len(scene.text)})."})
 
 
 @transaction.atomic
