@@ -701,20 +701,28 @@ def evaluate_week(
     weekly_ot = _weekly_overtime(pack, straight_minutes, hourly, premium_only=deal.rate_unit != "week")
     lines += weekly_ot
     if deal.jurisdiction and deal.rate_unit != "week":
-        ours = _group_total(weekly_ot, frozenset({"weekly_overtime"}))
+        # Greater-of at week level on the whole of time pay (days' time lines, their daily floor
+        # top-ups and weekly overtime), so a 6th-day premium the agreement pays counts against
+        # the floor's weekly overtime instead of being paid twice.
+        daily_floor = sum(
+            (line.amount for r in results for line in r.lines if line.kind == "floor" and line.rule_id.endswith(":time")),
+            Decimal("0.00"),
+        )
+        ours = sum((_group_total(r.lines, TIME_KINDS) for r in results), Decimal("0.00")) + daily_floor
+        ours += _group_total(weekly_ot, frozenset({"weekly_overtime"}))
         for floor in registry.floors_for(deal.jurisdiction, on=ordered[0].date, exempt=pack.exempt_from_floors):
             floor_deal = Deal(rate=hourly, rate_unit="hour", pack_id=floor.id)
-            floor_straight = sum(
-                _DayCalc(floor, floor_deal, day).run().minutes_by_tier.get("straight", 0) for day in ordered
-            )
+            floor_days = [_DayCalc(floor, floor_deal, day).run() for day in ordered]
+            floor_straight = sum(r.minutes_by_tier.get("straight", 0) for r in floor_days)
             theirs_lines = _weekly_overtime(floor, floor_straight, hourly, premium_only=True)
-            theirs = _group_total(theirs_lines, frozenset({"weekly_overtime"}))
+            theirs = sum((_group_total(r.lines, TIME_KINDS) for r in floor_days), Decimal("0.00"))
+            theirs += _group_total(theirs_lines, frozenset({"weekly_overtime"}))
             if theirs > ours:
                 lines.append(PayLine(
-                    f"{floor.id}@{floor.version}:floor:weekly_overtime", "floor", round_money(theirs - ours),
-                    f"{floor.agreement} floor on weekly overtime: floor pays {_fmt_money(theirs)},"
+                    f"{floor.id}@{floor.version}:floor:weekly_time", "floor", round_money(theirs - ours),
+                    f"{floor.agreement} floor on the week's time pay: floor pays {_fmt_money(theirs)},"
                     f" agreement pays {_fmt_money(ours)} ("
-                    + "; ".join(line.explanation for line in theirs_lines) + ")",
+                    + ("; ".join(line.explanation for line in theirs_lines) or "no weekly overtime") + ")",
                     inputs={"floor": _fmt_money(theirs), "agreement": _fmt_money(ours)},
                 ))
     week = WeekResult(pack_id=pack.id, currency=pack.currency, days=results, lines=lines, fringes=[], notes=notes)

@@ -297,17 +297,17 @@ class CaseDay(_Strict):
     rest_reduction: str | None = None
     meal_penalties_earlier_in_week: int = 0
 
-    @field_validator("call", "wrap")
+    @field_validator("call", "wrap", mode="before")
     @classmethod
-    def _time(cls, value: str) -> str:
+    def _time(cls, value: object) -> object:
         parse_hhmm(value)
         return value
 
-    @field_validator("meals", "travel")
+    @field_validator("meals", "travel", mode="before")
     @classmethod
-    def _pairs(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        for pair in value:
-            for item in pair:
+    def _pairs(cls, value: object) -> object:
+        for pair in value if isinstance(value, list) else []:
+            for item in pair if isinstance(pair, list | tuple) else []:
                 parse_hhmm(item)
         return value
 
