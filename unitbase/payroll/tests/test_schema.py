@@ -78,9 +78,9 @@ def test_unquoted_time_in_a_case_is_explained():
 
 
 def test_not_yaml_and_not_a_mapping():
-    with pytest.raises(PackError, match="x.yaml: not valid YAML"):
+    with pytest.raises(PackError, match=r"x\.yaml: not valid YAML"):
         parse_pack("rule_set: [unclosed", "x.yaml")
-    with pytest.raises(PackError, match="x.yaml: \\(top\\): expected a mapping"):
+    with pytest.raises(PackError, match=r"x\.yaml: \(top\): expected a mapping"):
         parse_pack("- a list", "x.yaml")
 
 
