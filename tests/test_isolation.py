@@ -87,7 +87,7 @@ def test_every_production_url_is_enumerated():
 
 @pytest.mark.django_db
 def test_member_of_another_production_gets_404_on_every_web_url(two_productions):
-    a, intruder, ids = two_productions
+    _a, intruder, ids = two_productions
     client = Client()
     client.force_login(intruder)
     before = _row_counts()
@@ -107,7 +107,7 @@ def test_member_of_another_production_gets_404_on_every_web_url(two_productions)
 
 @pytest.mark.django_db
 def test_member_of_another_production_gets_404_on_every_api_url(two_productions):
-    a, intruder, ids = two_productions
+    _a, intruder, ids = two_productions
     _, raw = api_token_create(user=intruder, name="probe")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     before = _row_counts()
@@ -130,7 +130,7 @@ def test_member_of_another_production_gets_404_on_every_api_url(two_productions)
 
 @pytest.mark.django_db
 def test_anonymous_user_is_sent_to_sign_in_or_refused(two_productions):
-    a, _, ids = two_productions
+    _a, _, ids = two_productions
     client = Client()
     for route in production_routes():
         url = fill(route, ids)
