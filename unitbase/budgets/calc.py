@@ -321,10 +321,7 @@ def calculate(budget: BudgetInput) -> TopSheet:
     charge_results = []
     for charge in budget.charges:
         basis = sum((levels[name].total for name in charge.basis if name in levels), ZERO)
-        if charge.kind == "percent":
-            amount = round_money(basis * charge.rate / HUNDRED)
-        else:
-            amount = round_money(charge.amount)
+        amount = round_money(basis * charge.rate / HUNDRED if charge.kind == "percent" else charge.amount)
         charge_results.append(ChargeResult(
             key=charge.key, name=charge.name, code=charge.code, kind=charge.kind, rate=charge.rate,
             basis_amount=basis, amount=amount, applied=charge.applied,

@@ -122,7 +122,7 @@ class ChartAccount(models.Model):
         elif self.category_id and not self.category.covers(self.code):
             errors["code"] = (
                 f"{self.code} is outside category {self.category.code}'s range "
-                f"{self.category.code_from}–{self.category.code_to}."
+                f"{self.category.code_from} to {self.category.code_to}."
             )
         if self.category_id and self.chart_id and self.category.chart_id != self.chart_id:
             errors["category"] = "That category belongs to another chart."

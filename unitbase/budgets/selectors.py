@@ -95,7 +95,13 @@ class CompareRow:
 
     @property
     def difference(self) -> Decimal:
+        """To minus from: how much more the right-hand version costs."""
         return self.right - self.left
+
+    @property
+    def variance(self) -> Decimal:
+        """From minus to, the accountant's sign: negative when the right-hand version costs more."""
+        return self.left - self.right
 
 
 def budget_compare(*, access: ProductionAccess, left: Budget, right: Budget) -> tuple[list[CompareRow], dict]:
@@ -112,9 +118,9 @@ def budget_compare(*, access: ProductionAccess, left: Budget, right: Budget) -> 
         rows.append(CompareRow(code=code, name=ref.name, level=ref.level,
                                left=ra.total if ra else calc.ZERO, right=rb.total if rb else calc.ZERO))
     summary = {
-        "levels": [(la.label, la.total, lb.total, lb.total - la.total) for la, lb in zip(a.levels, b.levels, strict=True)],
-        "charges": (a.charges_total, b.charges_total, b.charges_total - a.charges_total),
-        "grand": (a.grand_total, b.grand_total, b.grand_total - a.grand_total),
+        "levels": [(la.label, la.total, lb.total, la.total - lb.total) for la, lb in zip(a.levels, b.levels, strict=True)],
+        "charges": (a.charges_total, b.charges_total, a.charges_total - b.charges_total),
+        "grand": (a.grand_total, b.grand_total, a.grand_total - b.grand_total),
     }
     return rows, summary
 

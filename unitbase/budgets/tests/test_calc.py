@@ -65,7 +65,7 @@ def test_totals_charges_and_grand_total_by_hand():
     assert [(c.name, c.basis_amount, c.amount) for c in sheet.charges] == [
         ("Contingency", D("62292.96"), D("6229.30")),
         ("Completion bond", D("59792.94"), D("1793.79")),
-        ("Overhead", D("62292.96"), D("1000.00"))  # basis shown for reference only,
+        ("Overhead", D("62292.96"), D("1000.00")),  # basis shown for reference only
         ("Insurance", D("62292.96"), D("1557.32")),
     ]
     assert sheet.charges_total == D("9023.09")  # insurance is not applied

@@ -1,0 +1,88 @@
+"""The budget as an XLSX workbook: the top sheet, then every detail line with its totals."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from . import calc
+from .models import Budget, DetailLine
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY = "#,##0.00;[Red]-#,##0.00"
+
+
+def workbook(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]]) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Top sheet"
+    ws.append([f"{budget.production.title} — {budget} ({budget.get_status_display()})"])
+    ws.append([f"Base currency {budget.base_currency}; printed {timezone.localdate():%d %b %Y}"])
+    ws.append([])
+    ws.append(["Acct", "Description", f"Total ({budget.base_currency})"])
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        if row["kind"] == "level":
+            ws.append([None, row["name"].upper()])
+            ws.cell(ws.max_row, 2).font = Font(bold=True)
+        else:
+            ws.append([row.get("code") or None, row["name"], row["amount"]])
+            if row["kind"] == "total":
+                for cell in ws[ws.max_row]:
+                    cell.font = Font(bold=True)
+    summary = [("Total above-the-line", sheet.atl), ("Total below-the-line", sheet.btl),
+               ("Total above and below-the-line", sheet.total_before_charges)]
+    summary += [(f"{c.name}" + (f" ({c.rate.normalize():f}%)" if c.kind == "percent" else ""), c.amount)
+                for c in sheet.charges if c.applied]
+    summary += [("Total charges", sheet.charges_total), ("GRAND TOTAL", sheet.grand_total)]
+    ws.append([])
+    for name, amount in summary:
+        ws.append([None, name, amount])
+        ws.cell(ws.max_row, 2).font = Font(bold=True)
+    for row in ws.iter_rows(min_row=5, min_col=3, max_col=3):
+        row[0].number_format = MONEY
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 16
+
+    detail = wb.create_sheet("Detail")
+    header = ["Acct", "Account", "Description", "Amount", "Units", "X", "Rate", "Currency",
+              f"Subtotal ({budget.base_currency})", "Fringes", "Fringe codes", f"Total ({budget.base_currency})",
+              "Set", "Location", "Episode", "Notes"]
+    detail.append(header)
+    for cell in detail[1]:
+        cell.font = Font(bold=True)
+    lines = (DetailLine.objects.filter(budget=budget).select_related("account").prefetch_related("fringes")
+             .order_by("account__order", "order", "id"))
+    for line in lines:
+        result = sheet.lines[line.pk]
+        detail.append([
+            line.account.code, line.account.name, line.description, line.amount, line.get_unit_display(), line.x,
+            line.rate, line.currency, result.subtotal, result.fringe_total,
+            ", ".join(sorted(f.code for f in line.fringes.all())), result.total,
+            line.tag_set, line.tag_location, line.tag_episode, line.notes,
+        ])
+    for row in detail.iter_rows(min_row=2):
+        for idx in (6, 8, 9, 11):
+            row[idx].number_format = MONEY
+        for idx in (3, 5):
+            row[idx].alignment = Alignment(horizontal="right")
+    for letter, width in zip("ABCDEFGHIJKLMNOP", (8, 28, 34, 10, 8, 8, 12, 9, 15, 12, 14, 15, 14, 14, 9, 30), strict=True):
+        detail.column_dimensions[letter].width = width
+    detail.freeze_panes = "A2"
+    return wb
+
+
+def xlsx_response(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]]) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook(budget, sheet, rows).save(buffer)
+    name = slugify(f"{budget.production.title} {budget.name} v{budget.version}") or "budget"
+    return HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
