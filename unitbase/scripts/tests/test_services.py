@@ -235,3 +235,23 @@ def test_other_production_cannot_be_touched(producer_access, ad_access):
         services.tag_reject(access=other_access, tag_id=tag.pk)
     tag.refresh_from_db()
     assert tag.status == TagStatus.PENDING
+
+
+def test_demo_screenplay_imports_end_to_end(producer_access):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "demo" / "data" / "low-water.fountain"
+    revision = services.script_import(access=producer_access, filename=path.name, data=path.read_bytes())
+    scenes = list(revision.scenes.order_by("order"))
+    assert revision.title == "LOW WATER"
+    headings = [line for line in path.read_text().splitlines() if line.startswith(("INT.", "EXT.", "INT./EXT."))]
+    assert len(scenes) == len(headings) >= 25
+    assert [s.heading for s in scenes] == headings
+    assert [s.number for s in scenes] == [str(n) for n in range(1, len(scenes) + 1)]
+    assert revision.page_count >= 10 and revision.total_eighths == sum(s.eighths for s in scenes)
+    assert all(s.int_ext in {"INT", "EXT", "INT/EXT"} and s.set_name for s in scenes)
+    assert scenes[0].heading == "EXT. INCHMURRA HARBOUR - DAWN"
+    cast = set(Element.objects.filter(category__key="cast").values_list("name", flat=True))
+    assert {"MAREN", "NELL", "PASK"} <= cast
+    assert Tag.objects.filter(scene__revision=revision, status=TagStatus.PENDING).exists()
+    assert all(s.tags.filter(element__category__key="sets").count() == 1 for s in scenes)
