@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("unitbase.productions.urls")),
     path("p/<int:production_id>/", include("unitbase.people.urls")),
     path("p/<int:production_id>/script/", include("unitbase.scripts.urls")),
+    path("p/<int:production_id>/schedule/", include("unitbase.scheduling.urls")),
+    path("p/<int:production_id>/approvals/", include("unitbase.approvals.urls")),
+    path("p/<int:production_id>/time/", include("unitbase.payroll.urls")),
     path("p/<int:production_id>/budget/", include("unitbase.budgets.urls")),
 ]
 

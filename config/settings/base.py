@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "unitbase.productions",
     "unitbase.people",
     "unitbase.scripts",
+    "unitbase.scheduling",
+    "unitbase.approvals",
     "unitbase.budgets",
     "unitbase.payroll",
     "unitbase.bundles",

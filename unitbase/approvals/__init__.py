@@ -1,0 +1,1 @@
+"""Approval requests and decisions, called by other apps through a registry."""
