@@ -11,7 +11,7 @@ from unitbase.core.models import AuditEvent
 from unitbase.productions.authority import Role
 from unitbase.productions.permissions import ActionDenied
 
-from .conftest import account, add_line
+from .conftest import add_line
 
 pytestmark = pytest.mark.django_db
 
