@@ -18,6 +18,9 @@ from unitbase.productions.permissions import ProductionAccess
 from . import selectors
 from .models import ScriptRevision
 
+# The boxes a printed sheet always shows (empty ones are for pencil notes); others only when used.
+SHEET_BOXES = {"cast", "background_actors", "stunts", "vehicles", "props", "special_effects", "wardrobe",
+               "makeup_hair", "animals", "music", "sound", "special_equipment", "set_dressing", "notes"}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["Scene", "INT/EXT", "Set", "Time of day", "D/N", "Page", "Pages (eighths)", "Eighths", "Category",
           "Element", "Tag source"]
@@ -104,7 +107,11 @@ def sheet_context(*, access: ProductionAccess, revision: ScriptRevision, scene_i
             names = by_cat.setdefault(tag.element.category_id, [])
             if tag.element.name not in names:
                 names.append(tag.element.name)
-        boxes = [{"category": c, "names": by_cat[c.pk]} for c in categories if c.pk in by_cat and c.key != "sets"]
+        boxes = [
+            {"category": c, "names": by_cat.get(c.pk, [])}
+            for c in categories
+            if c.key != "sets" and (c.pk in by_cat or c.key in SHEET_BOXES)
+        ]
         sheets.append({"scene": scene, "boxes": boxes})
     return {"production": access.production, "revision": revision, "sheets": sheets, "printed": timezone.now()}
 

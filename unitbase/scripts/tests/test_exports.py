@@ -51,5 +51,6 @@ def test_pdf_sheet_renders(client, revision, producer_access):  # noqa: F811
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     html_context = exports.sheet_context(access=producer_access, revision=revision, scene_id=scene.pk)
-    boxes = {b["category"].name: b["names"] for b in html_context["sheets"][0]["boxes"]}
+    boxes = {b["category"].name: b["names"] for b in html_context["sheets"][0]["boxes"] if b["names"]}
     assert boxes == {"Cast Members": ["MAGGIE", "TOM"], "Background Actors": ["CROWD", "PASSERS-BY"]}
+    assert len(html_context["sheets"][0]["boxes"]) == len(exports.SHEET_BOXES)
