@@ -70,7 +70,7 @@ def fill(route, ids):
         name = match.group("name")
         if name in ids:
             return str(ids[name])
-        if match.group("conv") in (None, "str", "slug", "path"):
+        if match.group("conv") in ("str", "slug", "path"):
             return "x"
         return "1"
 

@@ -13,6 +13,7 @@ from unitbase.accounts.api import TokenAuth
 from unitbase.accounts.api import router as accounts_router
 from unitbase.people.api import router as people_router
 from unitbase.productions.api import router as productions_router
+from unitbase.scripts.api import router as scripts_router
 
 logger = logging.getLogger(__name__)
 
@@ -114,3 +115,4 @@ def schema_invalid(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/productions", productions_router)
 api.add_router("/productions", people_router)
+api.add_router("/productions", scripts_router)

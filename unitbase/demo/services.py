@@ -22,6 +22,8 @@ from unitbase.productions.services import (
     production_create,
     unit_create,
 )
+from unitbase.scripts.models import Tag, TagStatus
+from unitbase.scripts.services import script_import, tag_accept
 
 from . import data
 
@@ -110,6 +112,14 @@ def demo_create() -> tuple[Production, bool]:
 
     for login in data.LOGINS:
         person_user_link(access=as_upm, person=people_by_name[login["person"]], user=users[login["email"]])
+
+    # The producer imports the screenplay: scenes, eighths, cast/set/background tags and suggestions.
+    # The UPM then works through the first few suggestions, as the office would on day one of prep.
+    as_editor = access_production(producer, production.pk, Action.EDIT_PRODUCTION)
+    script_import(access=as_editor, filename=data.SCREENPLAY.name, data=data.SCREENPLAY.read_bytes())
+    pending = Tag.objects.filter(scene__revision__production=production, status=TagStatus.PENDING).order_by("pk")
+    for tag_id in list(pending.values_list("pk", flat=True)[:12]):
+        tag_accept(access=as_upm, tag_id=tag_id)
 
     # A few changes a real office makes in prep, so the audit trail and members page have content.
     authority_rule_set(access=as_producer, action=Action.APPROVE_PURCHASE, role=Role.DEPARTMENT_HEAD,
