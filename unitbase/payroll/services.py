@@ -1,0 +1,637 @@
+"""Every write of the payroll app: deals, pack copies, timecards, their days, calculation and approval.
+
+Who may do what (authority matrix):
+- deals and pack copies: `approve_timecards` with scope *all* (production accountant, PM, UPM, line
+  producer by default);
+- a timecard: its own person (the crew or cast member's user) may create, fill in, submit and ask
+  for a correction of it; so may an `approve_timecards` holder whose scope covers it (a department
+  head for their department, production for everyone);
+- approval is two steps: department head (skipped for cards without a department, i.e. cast),
+  then production (`approve_timecards` scope *all*). Nobody approves their own card.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from unitbase.core.audit import audit_record, diff_fields
+from unitbase.people.models import CastMember, CrewMember
+from unitbase.productions.authority import Action, Scope
+from unitbase.productions.permissions import ActionDenied, ProductionAccess
+
+from .calc import Deal, Interval, MealPeriod, PackError, PackRegistry, WeekResult, WorkDay, default_registry, parse_pack
+from .calc.packs import PACKS_DIR
+from .models import (
+    PayLineRow,
+    PayrollDeal,
+    PayrollPack,
+    Timecard,
+    TimecardDay,
+    TimecardStatus,
+)
+
+MAX_DAY_HOURS = 22
+MAX_MEAL_HOURS = 3
+
+
+# --- who may --------------------------------------------------------------------------------------
+
+
+def can_manage_payroll(access: ProductionAccess) -> bool:
+    return access.scope(Action.APPROVE_TIMECARDS) == Scope.ALL
+
+
+def require_manage_payroll(access: ProductionAccess) -> None:
+    if not can_manage_payroll(access):
+        raise ActionDenied(Action.APPROVE_TIMECARDS, "Only production (accountant, PM, UPM) may set deals and rule packs.")
+
+
+def is_own(access: ProductionAccess, deal: PayrollDeal) -> bool:
+    return deal.user_id is not None and deal.user_id == access.user.pk
+
+
+def approver_covers(access: ProductionAccess, deal: PayrollDeal) -> bool:
+    scope = access.scope(Action.APPROVE_TIMECARDS)
+    if scope == Scope.ALL:
+        return True
+    if scope == Scope.DEPARTMENT:
+        return deal.department_id is not None and deal.department_id == access.membership.department_id
+    return False
+
+
+def can_edit_card(access: ProductionAccess, deal: PayrollDeal) -> bool:
+    """The person themself, or an approver whose scope covers the card (their department enters for them)."""
+    return is_own(access, deal) or approver_covers(access, deal)
+
+
+def _require_edit(access: ProductionAccess, deal: PayrollDeal) -> None:
+    if not can_edit_card(access, deal):
+        raise ActionDenied(Action.APPROVE_TIMECARDS, "You may only enter your own timecards or your department's.")
+
+
+def approval_step_for(access: ProductionAccess, card: Timecard) -> str | None:
+    """The step this user may decide now ('department' or 'production'), or None."""
+    if card.status != TimecardStatus.SUBMITTED or is_own(access, card.deal):
+        return None
+    scope = access.scope(Action.APPROVE_TIMECARDS)
+    step = card.awaiting
+    if step == "department" and approver_covers(access, card.deal):
+        return step
+    if step == "production" and scope == Scope.ALL:
+        return step
+    return None
+
+
+# --- rule packs --------------------------------------------------------------------------------
+
+
+def shipped_pack_ids() -> set[str]:
+    return set(default_registry().ids())
+
+
+def registry_for(production_id: int) -> PackRegistry:
+    """The shipped packs plus this production's own copies."""
+    base = default_registry()
+    copies = list(PayrollPack.objects.filter(production_id=production_id).order_by("pack_id"))
+    if not copies:
+        return base
+    extra = []
+    for copy in copies:
+        try:
+            extra.append(parse_pack(copy.yaml_text, copy.pack_id))
+        except PackError:  # validated on save; a schema change since then must not break every card
+            continue
+    return PackRegistry([*base.all(), *extra])
+
+
+def pack_ids_for(production_id: int) -> list[str]:
+    return sorted(shipped_pack_ids() | set(PayrollPack.objects.filter(production_id=production_id).values_list("pack_id", flat=True)))
+
+
+def shipped_pack_text(pack_id: str) -> str:
+    """The YAML of the newest shipped version of a pack."""
+    found: list[tuple[dt.date, str]] = []
+    for path in sorted(PACKS_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        pack = parse_pack(text, path)
+        if pack.id == pack_id:
+            found.append((pack.effective.from_, text))
+    if not found:
+        raise ValidationError({"source": f"There is no shipped rule pack {pack_id!r}."})
+    return max(found)[1]
+
+
+_ID_LINE = re.compile(r"^(\s*id:\s*)([\"']?)([a-z0-9][a-z0-9-]*)\2\s*$", re.MULTILINE)
+
+
+def _validated_pack(*, production_id: int, yaml_text: str, instance: PayrollPack | None) -> Any:
+    try:
+        rule_set = parse_pack(yaml_text, "pack")
+    except PackError as exc:
+        raise ValidationError({"yaml_text": exc.problems}) from None
+    if rule_set.id in shipped_pack_ids():
+        raise ValidationError({"yaml_text": [f"rule_set.id: {rule_set.id!r} is a shipped pack; give your copy its own id."]})
+    clash = PayrollPack.objects.filter(production_id=production_id, pack_id=rule_set.id)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise ValidationError({"yaml_text": [f"rule_set.id: this production already has a pack {rule_set.id!r}."]})
+    if instance is not None and instance.pack_id != rule_set.id and PayrollDeal.objects.filter(
+        production_id=production_id, pack_id=instance.pack_id
+    ).exists():
+        raise ValidationError({"yaml_text": [f"rule_set.id: deals use {instance.pack_id!r}; keep the id."]})
+    return rule_set
+
+
+@transaction.atomic
+def pack_copy(*, access: ProductionAccess, source_pack_id: str, new_id: str) -> PayrollPack:
+    """Copy a shipped pack (or one of the production's copies) under a new id."""
+    require_manage_payroll(access)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", new_id or ""):
+        raise ValidationError({"new_id": "Use lower-case letters, digits and hyphens, e.g. iatse-crew-our-show."})
+    own = PayrollPack.objects.filter(production=access.production, pack_id=source_pack_id).first()
+    text = own.yaml_text if own else shipped_pack_text(source_pack_id)
+    text, count = _ID_LINE.subn(lambda m: f"{m.group(1)}{new_id}", text, count=1)
+    if not count:
+        raise ValidationError({"source": "Could not find the pack's id line to rename."})
+    try:
+        return _pack_save(access=access, instance=None, yaml_text=text, copied_from=source_pack_id)
+    except ValidationError as exc:
+        raise ValidationError({"new_id": [m for msgs in exc.message_dict.values() for m in msgs]}) from None
+
+
+def _pack_save(*, access: ProductionAccess, instance: PayrollPack | None, yaml_text: str, copied_from: str = "") -> PayrollPack:
+    rule_set = _validated_pack(production_id=access.production.pk, yaml_text=yaml_text, instance=instance)
+    pack = instance or PayrollPack(production=access.production, created_by=access.user, copied_from=copied_from)
+    old = {"pack_id": pack.pack_id, "version": pack.version}
+    pack.pack_id, pack.version, pack.agreement, pack.yaml_text = rule_set.id, rule_set.version, rule_set.agreement, yaml_text
+    pack.full_clean()
+    pack.save()
+    try:
+        registry_for(access.production.pk)
+    except ValueError as exc:  # e.g. two versions in force on the same date
+        raise ValidationError({"yaml_text": [str(exc)]}) from None
+    audit_record(
+        production_id=access.production.pk, actor=access.user, action="payroll_pack.copy" if instance is None else "payroll_pack.update",
+        obj=pack, changes={"pack_id": [old["pack_id"], pack.pack_id], "version": [old["version"], pack.version], "copied_from": copied_from},
+    )
+    return pack
+
+
+@transaction.atomic
+def pack_update(*, access: ProductionAccess, pack_pk: int, yaml_text: str) -> PayrollPack:
+    """Save edited YAML; a pack that breaks the schema raises ValidationError on `yaml_text` with the
+    path of every bad field, and nothing is saved."""
+    require_manage_payroll(access)
+    pack = PayrollPack.objects.select_for_update().get(production=access.production, pk=pack_pk)
+    return _pack_save(access=access, instance=pack, yaml_text=yaml_text)
+
+
+# --- deals ---------------------------------------------------------------------------------------
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError("Not a number.") from None
+
+
+@transaction.atomic
+def deal_set(
+    *,
+    access: ProductionAccess,
+    crew_member: CrewMember | None = None,
+    cast_member: CastMember | None = None,
+    pack_id: str,
+    rate: Decimal,
+    rate_unit: str,
+    currency: str | None = None,
+    guarantee_hours: Decimal | None = None,
+    employment_type: str = "",
+    jurisdiction: str = "",
+    allowances: dict[str, Any] | None = None,
+) -> PayrollDeal:
+    """Create or update the payroll deal of one crew or cast engagement."""
+    require_manage_payroll(access)
+    if (crew_member is None) == (cast_member is None):
+        raise ValidationError({"crew_member": "Pick exactly one crew or cast engagement."})
+    engagement = crew_member or cast_member
+    if engagement.production_id != access.production.pk:
+        raise ValidationError({"crew_member": "That engagement belongs to another production."})
+    if pack_id not in pack_ids_for(access.production.pk):
+        raise ValidationError({"pack_id": f"There is no rule pack {pack_id!r}."})
+    lookup = {"crew_member": crew_member} if crew_member else {"cast_member": cast_member}
+    deal = PayrollDeal.objects.select_for_update().filter(production=access.production, **lookup).first()
+    creating = deal is None
+    deal = deal or PayrollDeal(production=access.production, **lookup)
+    try:
+        cleaned_allowances = {str(k): str(Decimal(str(v))) for k, v in (allowances or {}).items()}
+    except InvalidOperation:
+        raise ValidationError({"allowances": "Each allowance needs an amount, e.g. KIT: 25.00"}) from None
+    data = {
+        "pack_id": pack_id, "rate": rate, "rate_unit": rate_unit,
+        "currency": currency or engagement.rate_currency or access.production.base_currency,
+        "guarantee_hours": guarantee_hours, "employment_type": employment_type or "",
+        "jurisdiction": (jurisdiction or "").strip().upper(), "allowances": cleaned_allowances,
+    }
+    changes = diff_fields(deal, data) if not creating else {k: [None, v] for k, v in data.items()}
+    for key, value in data.items():
+        setattr(deal, key, value)
+    deal.full_clean()
+    deal.save()
+    audit_record(production_id=access.production.pk, actor=access.user,
+                 action="payroll_deal.create" if creating else "payroll_deal.update", obj=deal, changes=changes)
+    return deal
+
+
+# --- timecards -----------------------------------------------------------------------------------
+
+
+def _lock_card(access: ProductionAccess, timecard_id: int) -> Timecard:
+    return (
+        Timecard.objects.select_for_update(of=("self",))
+        .select_related("deal", "deal__crew_member", "deal__crew_member__person", "deal__cast_member", "deal__cast_member__person")
+        .get(production=access.production, pk=timecard_id)
+    )
+
+
+@transaction.atomic
+def timecard_create(*, access: ProductionAccess, deal: PayrollDeal, week_ending: dt.date) -> Timecard:
+    if deal.production_id != access.production.pk:
+        raise ValidationError({"deal": "That deal belongs to another production."})
+    _require_edit(access, deal)
+    if Timecard.objects.filter(deal=deal, week_ending=week_ending).exists():
+        raise ValidationError({"week_ending": "There is already a timecard for this week; open it instead."})
+    card = Timecard(production=access.production, deal=deal, week_ending=week_ending, currency=deal.currency)
+    card.full_clean()
+    card.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.create", obj=card,
+                 changes={"week_ending": week_ending, "deal": deal.pk})
+    return card
+
+
+@transaction.atomic
+def timecard_update(
+    *, access: ProductionAccess, timecard_id: int, previous_dismissal: dt.datetime | None, note: str = ""
+) -> Timecard:
+    card = _lock_card(access, timecard_id)
+    _require_edit(access, card.deal)
+    _require_editable(card)
+    changes = diff_fields(card, {"previous_dismissal": previous_dismissal, "note": note})
+    card.previous_dismissal, card.note = previous_dismissal, note
+    card.full_clean()
+    card.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.update", obj=card, changes=changes)
+    return card
+
+
+def _require_editable(card: Timecard) -> None:
+    if not card.editable:
+        raise ValidationError(
+            f"This timecard is {card.get_status_display().lower()}; "
+            + ("ask for a correction to change it." if card.status == TimecardStatus.APPROVED else "it cannot be edited now.")
+        )
+
+
+DAY_TIME_FIELDS = ["call", "meal1_out", "meal1_in", "meal2_out", "meal2_in", "wrap"]
+LABELS = {"call": "Call", "meal1_out": "1st meal out", "meal1_in": "1st meal in", "meal2_out": "2nd meal out",
+          "meal2_in": "2nd meal in", "wrap": "Wrap", "travel_start": "Travel start", "travel_end": "Travel end"}
+
+
+def _aware(date: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(date, time, tzinfo=tz)
+
+
+def _hours_between(a: dt.datetime, b: dt.datetime) -> Decimal:
+    return Decimal((b - a).total_seconds()) / Decimal(3600)
+
+
+def unfold_day(day: TimecardDay | dict, tz: ZoneInfo) -> dict[str, dt.datetime]:
+    """Place the day's clock times on the calendar: each time earlier than the one before it is on
+    the next day. Raises ValidationError (by field) for times no payroll clerk would accept."""
+    get = (lambda f: day.get(f)) if isinstance(day, dict) else (lambda f: getattr(day, f))
+    date = get("date")
+    errors: dict[str, str] = {}
+    for out, back, label in (("meal1_out", "meal1_in", "1st meal"), ("meal2_out", "meal2_in", "2nd meal"),
+                             ("travel_start", "travel_end", "Travel")):
+        if bool(get(out)) != bool(get(back)):
+            missing = back if get(out) else out
+            errors[missing] = f"{label} needs both times."
+    if get("meal2_out") and not get("meal1_out"):
+        errors["meal2_out"] = "Enter the 1st meal before a 2nd one."
+    if errors:
+        raise ValidationError(errors)
+    placed: dict[str, dt.datetime] = {}
+    current = _aware(date, get("call"), tz)
+    placed["call"] = current
+    previous_field = "call"
+    for field in DAY_TIME_FIELDS[1:]:
+        value = get(field)
+        if not value:
+            continue
+        moment = _aware(current.date(), value, tz)
+        if moment < current or (field == "wrap" and moment == current):
+            moment = _aware(current.date() + dt.timedelta(days=1), value, tz)
+        if field.endswith("_in") and _hours_between(placed[field.replace("_in", "_out")], moment) > MAX_MEAL_HOURS:
+            raise ValidationError({field: f"{LABELS[field]} {value:%H:%M} is before {LABELS[field.replace('_in', '_out')].lower()} "
+                                          f"{get(field.replace('_in', '_out')):%H:%M}."})
+        if _hours_between(placed["call"], moment) > MAX_DAY_HOURS:
+            raise ValidationError({field: (
+                f"{LABELS[field]} {value:%H:%M} is earlier than {LABELS[previous_field].lower()} "
+                f"{get(previous_field):%H:%M}; read as the next day that makes a "
+                f"{_hours_between(placed['call'], moment):.0f}-hour day. Check the times."
+            )})
+        placed[field] = moment
+        current, previous_field = moment, field
+    if get("travel_start"):
+        start = _aware(placed["wrap"].date(), get("travel_start"), tz)
+        if start < placed["wrap"]:
+            start += dt.timedelta(days=1) if (placed["wrap"] - start) > dt.timedelta(hours=12) else dt.timedelta(0)
+        if start >= placed["wrap"] and start - placed["wrap"] <= dt.timedelta(hours=12):
+            end = _aware(start.date(), get("travel_end"), tz)
+            end += dt.timedelta(days=1) if end <= start else dt.timedelta(0)
+        else:  # travel to work, ending by the call
+            start = _aware(date, get("travel_start"), tz)
+            end = _aware(date, get("travel_end"), tz)
+            if end <= start or end > placed["call"]:
+                raise ValidationError({"travel_end": "Travel to work must end by the call; travel home must start after wrap."})
+        if _hours_between(start, end) > 12:
+            raise ValidationError({"travel_end": "A travel leg longer than 12 hours: check the times."})
+        placed["travel_start"], placed["travel_end"] = start, end
+    return placed
+
+
+@transaction.atomic
+def timecard_day_set(
+    *,
+    access: ProductionAccess,
+    timecard_id: int,
+    date: dt.date,
+    call: dt.time,
+    wrap: dt.time,
+    meal1_out: dt.time | None = None,
+    meal1_in: dt.time | None = None,
+    meal2_out: dt.time | None = None,
+    meal2_in: dt.time | None = None,
+    travel_start: dt.time | None = None,
+    travel_end: dt.time | None = None,
+    zone: str = "",
+    holiday: bool = False,
+    notes: str = "",
+) -> TimecardDay:
+    """Enter (or replace) one worked day of a draft or rejected timecard."""
+    card = _lock_card(access, timecard_id)
+    _require_edit(access, card.deal)
+    _require_editable(card)
+    if not card.week_start <= date <= card.week_ending:
+        raise ValidationError({"date": f"Pick a date from {card.week_start:%a %d %b} to {card.week_ending:%a %d %b %Y}."})
+    data = {"date": date, "call": call, "wrap": wrap, "meal1_out": meal1_out, "meal1_in": meal1_in, "meal2_out": meal2_out,
+            "meal2_in": meal2_in, "travel_start": travel_start, "travel_end": travel_end, "zone": zone or "",
+            "holiday": holiday, "notes": notes or ""}
+    unfold_day(data, ZoneInfo(access.production.time_zone))
+    day = TimecardDay.objects.filter(timecard=card, date=date).first() or TimecardDay(timecard=card, date=date)
+    changes = diff_fields(day, data) if day.pk else {k: [None, v] for k, v in data.items() if v not in (None, "", False)}
+    for key, value in data.items():
+        setattr(day, key, value)
+    day.full_clean()
+    day.save()
+    _clear_calculation(card)
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.day_set", obj=card,
+                 changes={"date": date, **changes})
+    return day
+
+
+@transaction.atomic
+def timecard_day_remove(*, access: ProductionAccess, timecard_id: int, date: dt.date) -> None:
+    card = _lock_card(access, timecard_id)
+    _require_edit(access, card.deal)
+    _require_editable(card)
+    deleted, _ = TimecardDay.objects.filter(timecard=card, date=date).delete()
+    if deleted:
+        _clear_calculation(card)
+        audit_record(production_id=access.production.pk, actor=access.user, action="timecard.day_remove", obj=card,
+                     changes={"date": date})
+
+
+def _clear_calculation(card: Timecard) -> None:
+    if card.calculated_at is not None:
+        card.pay_lines.all().delete()
+        card.calculated_at, card.gross, card.fringe_total, card.pack_versions, card.calc_notes = None, None, None, "", []
+        card.save(update_fields=["calculated_at", "gross", "fringe_total", "pack_versions", "calc_notes", "updated_at"])
+
+
+# --- calculation ---------------------------------------------------------------------------------
+
+
+def calc_deal(deal: PayrollDeal) -> Deal:
+    return Deal(
+        rate=Decimal(deal.rate), rate_unit=deal.rate_unit, pack_id=deal.pack_id, employment_type=deal.employment_type or None,
+        guarantee_hours=deal.guarantee_hours, jurisdiction=deal.jurisdiction or None,
+        allowances={k: Decimal(str(v)) for k, v in (deal.allowances or {}).items()},
+    )
+
+
+def work_days(card: Timecard, days: Iterable[TimecardDay], tz: ZoneInfo) -> list[WorkDay]:
+    production_type = "episodic" if card.production.kind == "series" else card.production.kind
+    result = []
+    for day in days:
+        placed = unfold_day(day, tz)
+        meals = tuple(
+            MealPeriod(placed[o], placed[i]) for o, i in (("meal1_out", "meal1_in"), ("meal2_out", "meal2_in")) if o in placed
+        )
+        travel = (Interval(placed["travel_start"], placed["travel_end"]),) if "travel_start" in placed else ()
+        result.append(WorkDay(
+            date=day.date, call=placed["call"], wrap=placed["wrap"], meals=meals, travel=travel, zone=day.zone or None,
+            production_type=production_type, holiday=day.holiday,
+        ))
+    result.sort(key=lambda d: d.call)
+    if result and card.previous_dismissal is not None:
+        dismissal = timezone.localtime(card.previous_dismissal, tz)
+        result[0] = dataclasses.replace(result[0], previous_dismissal=dismissal)
+    return result
+
+
+def timecard_result(card: Timecard, days: list[TimecardDay] | None = None) -> WeekResult:
+    """Calculate a card without storing anything (the preview). Raises ValidationError for a card
+    that cannot be calculated (no days, a pack with no version in force on a date)."""
+    days = list(card.days.all()) if days is None else days
+    if not days:
+        raise ValidationError("Enter at least one worked day.")
+    tz = ZoneInfo(card.production.time_zone)
+    registry = registry_for(card.production_id)
+    try:
+        week = _evaluate(work_days(card, days, tz), calc_deal(card.deal), registry)
+    except (LookupError, ValueError) as exc:
+        raise ValidationError(f"Cannot calculate this week: {exc}") from None
+    if card.previous_dismissal is None:
+        week.notes.insert(0, "Previous dismissal not entered: the first day's turnaround was not checked.")
+    return week
+
+
+def _evaluate(days: list[WorkDay], deal: Deal, registry: PackRegistry) -> WeekResult:
+    from .calc import evaluate_week
+
+    return evaluate_week(days, deal, registry=registry)
+
+
+def _store(card: Timecard, days: list[TimecardDay], week: WeekResult) -> None:
+    card.pay_lines.all().delete()
+    rows = []
+    order = 0
+    by_date = {d.date: d for d in days}
+    for result in week.days:
+        day = by_date[result.date]
+        day.worked_hours = result.worked_hours
+        day.hours_by_tier = {k: str(v) for k, v in result.hours.items()}
+        day.meal_penalty_units = result.meal_penalty_units
+        day.rest_shortfall_hours = result.rest.shortfall_hours if result.rest is not None and result.rest.violated else None
+        day.gross = result.gross
+        day.save(update_fields=["worked_hours", "hours_by_tier", "meal_penalty_units", "rest_shortfall_hours", "gross"])
+        for line in result.lines:
+            if line.kind == "day_share" and card.deal.rate_unit == "week":
+                continue
+            order += 1
+            rows.append(_row(card, result.date, order, line, fringe=False))
+    for line in week.lines:
+        order += 1
+        rows.append(_row(card, None, order, line, fringe=False))
+    for line in week.fringes:
+        order += 1
+        rows.append(_row(card, None, order, line, fringe=True))
+    PayLineRow.objects.bulk_create(rows)
+    versions = sorted({f"{r.pack_id}@{r.pack_version}" for r in week.days})
+    card.gross = week.gross
+    card.fringe_total = sum((f.amount for f in week.fringes), Decimal("0.00"))
+    card.currency = week.currency
+    card.pack_versions = ", ".join(versions)[:300]
+    card.calc_notes = list(dict.fromkeys([*week.notes, *(n for r in week.days for n in r.notes)]))
+    card.calculated_at = timezone.now()
+
+
+def _row(card: Timecard, date: dt.date | None, order: int, line: Any, *, fringe: bool) -> PayLineRow:
+    return PayLineRow(
+        timecard=card, date=date, order=order, rule_id=line.rule_id[:160], kind=line.kind, explanation=line.explanation,
+        hours=line.hours.quantize(Decimal("0.0001")) if line.hours is not None else None,
+        rate=line.rate.quantize(Decimal("0.0001")) if line.rate is not None else None,
+        multiplier=line.multiplier.quantize(Decimal("0.0001")) if line.multiplier is not None else None,
+        amount=line.amount, is_fringe=fringe, inputs=dict(line.inputs),
+    )
+
+
+@transaction.atomic
+def timecard_calculate(*, access: ProductionAccess, timecard_id: int) -> Timecard:
+    """Calculate the week with the pack version in force on each date and store its pay lines."""
+    card = _lock_card(access, timecard_id)
+    if not (can_edit_card(access, card.deal) or approval_step_for(access, card)):
+        raise ActionDenied(Action.APPROVE_TIMECARDS, "You may not calculate this timecard.")
+    _require_editable(card)
+    days = list(card.days.all())
+    week = timecard_result(card, days)
+    _store(card, days, week)
+    card.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.calculate", obj=card,
+                 changes={"gross": card.gross, "packs": card.pack_versions})
+    return card
+
+
+@transaction.atomic
+def timecard_submit(*, access: ProductionAccess, timecard_id: int) -> Timecard:
+    """Freeze the calculation and send the card for approval (department head, then production)."""
+    card = _lock_card(access, timecard_id)
+    _require_edit(access, card.deal)
+    _require_editable(card)
+    days = list(card.days.all())
+    week = timecard_result(card, days)
+    _store(card, days, week)
+    card.status = TimecardStatus.SUBMITTED
+    card.submitted_at, card.submitted_by = timezone.now(), access.user
+    card.department_approved_at = card.department_approved_by = None
+    card.rejected_at = card.rejected_by = None
+    card.full_clean()
+    card.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.submit", obj=card,
+                 changes={"gross": card.gross, "currency": card.currency, "revision": card.revision})
+    return card
+
+
+@transaction.atomic
+def timecard_approve(*, access: ProductionAccess, timecard_id: int) -> Timecard:
+    """Approve the step this user may decide; the production step makes the card approved (and
+    supersedes the revision it corrects)."""
+    card = _lock_card(access, timecard_id)
+    step = approval_step_for(access, card)
+    if step is None:
+        if card.status == TimecardStatus.SUBMITTED and is_own(access, card.deal):
+            raise PermissionDenied("You cannot approve your own timecard.")
+        if card.status != TimecardStatus.SUBMITTED:
+            raise ValidationError(f"This timecard is {card.get_status_display().lower()}, not waiting for approval.")
+        raise ActionDenied(Action.APPROVE_TIMECARDS, f"This timecard waits for {card.awaiting} approval, which your role does not give.")
+    now = timezone.now()
+    if step == "department":
+        card.department_approved_at, card.department_approved_by = now, access.user
+    if step == "production" or access.scope(Action.APPROVE_TIMECARDS) == Scope.ALL:
+        if card.department_approved_at is None and card.deal.department_id:
+            card.department_approved_at, card.department_approved_by = now, access.user
+        card.status = TimecardStatus.APPROVED
+        card.approved_at, card.approved_by = now, access.user
+        if card.previous_id:
+            Timecard.objects.filter(pk=card.previous_id).update(status=TimecardStatus.SUPERSEDED)
+    card.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action=f"timecard.approve.{step}", obj=card,
+                 changes={"status": card.status, "gross": card.gross})
+    return card
+
+
+@transaction.atomic
+def timecard_reject(*, access: ProductionAccess, timecard_id: int, reason: str) -> Timecard:
+    card = _lock_card(access, timecard_id)
+    if approval_step_for(access, card) is None:
+        if card.status != TimecardStatus.SUBMITTED:
+            raise ValidationError(f"This timecard is {card.get_status_display().lower()}, not waiting for approval.")
+        raise ActionDenied(Action.APPROVE_TIMECARDS, "You may not decide this timecard.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say what needs fixing."})
+    card.status = TimecardStatus.REJECTED
+    card.rejected_at, card.rejected_by, card.rejection_reason = timezone.now(), access.user, reason.strip()
+    card.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.reject", obj=card,
+                 changes={"reason": card.rejection_reason})
+    return card
+
+
+@transaction.atomic
+def timecard_correct(*, access: ProductionAccess, timecard_id: int) -> Timecard:
+    """Start a correction of an approved card: a new draft revision with the same days, linked to
+    the approved one (which stays the card of record until the correction is approved)."""
+    card = _lock_card(access, timecard_id)
+    _require_edit(access, card.deal)
+    if card.status != TimecardStatus.APPROVED:
+        raise ValidationError("Only an approved timecard is corrected by a new revision; edit this one directly.")
+    if Timecard.objects.filter(previous=card).exists():
+        raise ValidationError("A correction of this timecard is already open.")
+    new = Timecard.objects.create(
+        production=card.production, deal=card.deal, week_ending=card.week_ending, revision=card.revision + 1,
+        previous=card, previous_dismissal=card.previous_dismissal, note=card.note, currency=card.currency,
+    )
+    TimecardDay.objects.bulk_create([
+        TimecardDay(timecard=new, **{f: getattr(d, f) for f in (
+            "date", "call", "meal1_out", "meal1_in", "meal2_out", "meal2_in", "wrap", "travel_start", "travel_end",
+            "zone", "holiday", "notes")})
+        for d in card.days.all()
+    ])
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.correct", obj=new,
+                 changes={"previous": card.pk, "revision": new.revision})
+    return new
