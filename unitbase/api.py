@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError as NinjaValidationError
@@ -96,7 +96,7 @@ def conflict(request, exc):
     # (or a protected reference on delete), never a 500.
     logger.warning("API integrity error on %s: %s", request.path, exc)
     message = "That conflicts with another record that was saved at the same time; reload and try again."
-    if isinstance(exc, ProtectedError):
+    if isinstance(exc, ProtectedError | RestrictedError):
         message = "It is still referred to by other records, so it cannot be deleted."
     return api.create_response(request, {"detail": [{"loc": [], "msg": message}]}, status=409)
 

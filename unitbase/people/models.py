@@ -52,7 +52,7 @@ class Engagement(TimeStampedModel):
     """Shared fields of a hire: dates and pay (pay is private, see permissions)."""
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
@@ -79,9 +79,9 @@ class Engagement(TimeStampedModel):
 
 class CrewMember(Engagement):
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="crew")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="crew_engagements")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="crew")
-    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="crew")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="crew_engagements")
+    department = models.ForeignKey(Department, on_delete=models.RESTRICT, related_name="crew")
+    position = models.ForeignKey(Position, on_delete=models.RESTRICT, related_name="crew")
 
     class Meta:
         ordering = ["department__order", "position__name", "person__name"]
@@ -102,7 +102,7 @@ class CrewMember(Engagement):
 
 class CastMember(Engagement):
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="cast")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cast_engagements")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="cast_engagements")
     character = models.CharField(max_length=200)
     cast_number = models.PositiveIntegerField(
         validators=[MinValueValidator(1)], help_text="The number used on strips and call sheets."

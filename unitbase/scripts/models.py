@@ -214,7 +214,7 @@ class BreakdownCategory(models.Model):
 
 class Element(models.Model):
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="breakdown_elements")
-    category = models.ForeignKey(BreakdownCategory, on_delete=models.PROTECT, related_name="elements")
+    category = models.ForeignKey(BreakdownCategory, on_delete=models.RESTRICT, related_name="elements")
     name = models.CharField(max_length=200)
     key = models.CharField(max_length=200, help_text="Upper-cased, spaces collapsed: for matching names")
     notes = models.TextField(blank=True)
