@@ -182,6 +182,10 @@ class Timecard(TimeStampedModel):
     rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rejection_reason = models.TextField(blank=True)
     approval_request_id = models.BigIntegerField(null=True, blank=True)
+    awaiting = models.CharField(
+        max_length=12, blank=True, choices=[("department", "Department head"), ("production", "Production")],
+        help_text="The approval step a submitted card waits for.",
+    )
     # Calculation output, stored so exports and approvals never depend on a later pack edit.
     calculated_at = models.DateTimeField(null=True, blank=True)
     gross = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -207,15 +211,6 @@ class Timecard(TimeStampedModel):
     @property
     def editable(self) -> bool:
         return self.status in (TimecardStatus.DRAFT, TimecardStatus.REJECTED)
-
-    @property
-    def awaiting(self) -> str:
-        """Which approval step a submitted card waits for: 'department' or 'production' ('' otherwise)."""
-        if self.status != TimecardStatus.SUBMITTED:
-            return ""
-        if self.deal.department_id and self.department_approved_at is None:
-            return "department"
-        return "production"
 
     def week_dates(self) -> list[dt.date]:
         return [self.week_start + dt.timedelta(days=i) for i in range(7)]

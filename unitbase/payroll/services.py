@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,17 +79,26 @@ def _require_edit(access: ProductionAccess, deal: PayrollDeal) -> None:
         raise ActionDenied(Action.APPROVE_TIMECARDS, "You may only enter your own timecards or your department's.")
 
 
+def approval_request(card: Timecard) -> Any:
+    """The card's current approval request (unitbase.approvals), or None."""
+    from unitbase.approvals.models import ApprovalRequest
+
+    if not card.approval_request_id:
+        return None
+    return ApprovalRequest.objects.filter(pk=card.approval_request_id).first()
+
+
 def approval_step_for(access: ProductionAccess, card: Timecard) -> str | None:
     """The step this user may decide now ('department' or 'production'), or None."""
+    from unitbase.approvals.selectors import may_decide
+
     if card.status != TimecardStatus.SUBMITTED or is_own(access, card.deal):
         return None
-    scope = access.scope(Action.APPROVE_TIMECARDS)
-    step = card.awaiting
-    if step == "department" and approver_covers(access, card.deal):
-        return step
-    if step == "production" and scope == Scope.ALL:
-        return step
-    return None
+    req = approval_request(card)
+    if req is None or not req.is_pending:
+        return None
+    may, _ = may_decide(access=access, req=req)
+    return card.awaiting if may else None
 
 
 # --- rule packs --------------------------------------------------------------------------------
@@ -547,9 +556,18 @@ def timecard_calculate(*, access: ProductionAccess, timecard_id: int) -> Timecar
     return card
 
 
+def _step_label(step: Any) -> str:
+    if step is None:
+        return ""
+    return "department" if "department_head" in step.roles else "production"
+
+
 @transaction.atomic
 def timecard_submit(*, access: ProductionAccess, timecard_id: int) -> Timecard:
-    """Freeze the calculation and send the card for approval (department head, then production)."""
+    """Freeze the calculation and ask for approval through unitbase.approvals (department head,
+    then production; a step nobody but the submitter could decide is skipped there, visibly)."""
+    from unitbase.approvals.services import approval_request_submit
+
     card = _lock_card(access, timecard_id)
     _require_edit(access, card.deal)
     _require_editable(card)
@@ -562,54 +580,114 @@ def timecard_submit(*, access: ProductionAccess, timecard_id: int) -> Timecard:
     card.rejected_at = card.rejected_by = None
     card.full_clean()
     card.save()
+    department = card.deal.crew_member.department if card.deal.crew_member_id else None
+    req = approval_request_submit(
+        access=access, kind="timecard", obj=card, amount=card.gross, currency=card.currency,
+        summary=timecard_describe(card), department=department,
+    )
+    card.approval_request_id = req.pk
+    card.awaiting = _step_label(req.current_step)
+    card.save(update_fields=["approval_request_id", "awaiting", "updated_at"])
     audit_record(production_id=access.production.pk, actor=access.user, action="timecard.submit", obj=card,
-                 changes={"gross": card.gross, "currency": card.currency, "revision": card.revision})
+                 changes={"gross": card.gross, "currency": card.currency, "revision": card.revision,
+                          "approval_request": req.pk})
     return card
 
 
-@transaction.atomic
+def _decide(access: ProductionAccess, timecard_id: int, decision: str, reason: str = "") -> Timecard:
+    from unitbase.approvals.services import approval_decide
+
+    card = _lock_card(access, timecard_id)
+    if card.status != TimecardStatus.SUBMITTED or not card.approval_request_id:
+        raise ValidationError(f"This timecard is {card.get_status_display().lower()}, not waiting for approval.")
+    if is_own(access, card.deal):
+        raise ActionDenied(Action.APPROVE_TIMECARDS, "You cannot approve or reject your own timecard.")
+    step = card.awaiting
+    req = approval_decide(access=access, request_id=card.approval_request_id, decision=decision, reason=reason)
+    card.refresh_from_db()  # the callbacks may have changed it
+    if decision == "approve":
+        if step == "department":
+            card.department_approved_at, card.department_approved_by = timezone.now(), access.user
+        card.awaiting = _step_label(req.current_step) if req.is_pending else ""
+        card.save(update_fields=["department_approved_at", "department_approved_by", "awaiting", "updated_at"])
+        audit_record(production_id=access.production.pk, actor=access.user, action=f"timecard.approve.{step}", obj=card,
+                     changes={"status": card.status, "gross": card.gross})
+    return card
+
+
 def timecard_approve(*, access: ProductionAccess, timecard_id: int) -> Timecard:
-    """Approve the step this user may decide; the production step makes the card approved (and
-    supersedes the revision it corrects)."""
-    card = _lock_card(access, timecard_id)
-    step = approval_step_for(access, card)
-    if step is None:
-        if card.status == TimecardStatus.SUBMITTED and is_own(access, card.deal):
-            raise PermissionDenied("You cannot approve your own timecard.")
-        if card.status != TimecardStatus.SUBMITTED:
-            raise ValidationError(f"This timecard is {card.get_status_display().lower()}, not waiting for approval.")
-        raise ActionDenied(Action.APPROVE_TIMECARDS, f"This timecard waits for {card.awaiting} approval, which your role does not give.")
-    now = timezone.now()
-    if step == "department":
-        card.department_approved_at, card.department_approved_by = now, access.user
-    if step == "production" or access.scope(Action.APPROVE_TIMECARDS) == Scope.ALL:
-        if card.department_approved_at is None and card.deal.department_id:
-            card.department_approved_at, card.department_approved_by = now, access.user
-        card.status = TimecardStatus.APPROVED
-        card.approved_at, card.approved_by = now, access.user
-        if card.previous_id:
-            Timecard.objects.filter(pk=card.previous_id).update(status=TimecardStatus.SUPERSEDED)
-    card.save()
-    audit_record(production_id=access.production.pk, actor=access.user, action=f"timecard.approve.{step}", obj=card,
-                 changes={"status": card.status, "gross": card.gross})
-    return card
+    """Approve the step this user may decide (approvals checks the chain and the matrix); the last
+    step makes the card approved and supersedes the revision it corrects."""
+    with transaction.atomic():
+        return _decide(access, timecard_id, "approve")
 
 
-@transaction.atomic
 def timecard_reject(*, access: ProductionAccess, timecard_id: int, reason: str) -> Timecard:
-    card = _lock_card(access, timecard_id)
-    if approval_step_for(access, card) is None:
-        if card.status != TimecardStatus.SUBMITTED:
-            raise ValidationError(f"This timecard is {card.get_status_display().lower()}, not waiting for approval.")
-        raise ActionDenied(Action.APPROVE_TIMECARDS, "You may not decide this timecard.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say what needs fixing."})
-    card.status = TimecardStatus.REJECTED
-    card.rejected_at, card.rejected_by, card.rejection_reason = timezone.now(), access.user, reason.strip()
-    card.save()
-    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.reject", obj=card,
-                 changes={"reason": card.rejection_reason})
+    with transaction.atomic():
+        return _decide(access, timecard_id, "reject", reason.strip())
+
+
+@transaction.atomic
+def timecard_withdraw(*, access: ProductionAccess, timecard_id: int) -> Timecard:
+    """The submitter takes a pending card back to draft (to fix a time before anyone decides)."""
+    from unitbase.approvals.services import approval_withdraw
+
+    card = _lock_card(access, timecard_id)
+    if card.status != TimecardStatus.SUBMITTED or not card.approval_request_id:
+        raise ValidationError("Only a submitted timecard can be withdrawn.")
+    approval_withdraw(access=access, request_id=card.approval_request_id)
+    card.refresh_from_db()
     return card
+
+
+# Callbacks from unitbase.approvals (registered in PayrollConfig.ready); they run inside the
+# deciding transaction.
+
+
+def timecard_describe(card: Timecard) -> str:
+    gross = f" · {card.currency} {card.gross:,}" if card.gross is not None else ""
+    return f"Timecard {card.deal.person_name} ({card.deal.department_name}), w/e {card.week_ending:%d %b %Y}" + (
+        f" rev {card.revision}" if card.revision > 1 else "") + gross
+
+
+def timecard_amount(card: Timecard) -> Decimal | None:
+    return card.gross
+
+
+def timecard_url(card: Timecard) -> str:
+    from django.urls import reverse
+
+    return reverse("payroll:detail", args=[card.production_id, card.pk])
+
+
+def timecard_on_approved(card: Timecard, request: Any, actor: Any) -> None:
+    card = Timecard.objects.select_for_update().get(pk=card.pk)
+    now = timezone.now()
+    card.status, card.approved_at, card.approved_by, card.awaiting = TimecardStatus.APPROVED, now, actor, ""
+    card.save(update_fields=["status", "approved_at", "approved_by", "awaiting", "updated_at"])
+    if card.previous_id:
+        Timecard.objects.filter(pk=card.previous_id).update(status=TimecardStatus.SUPERSEDED)
+    audit_record(production_id=card.production_id, actor=actor, action="timecard.approve", obj=card,
+                 changes={"status": card.status, "gross": card.gross, "approval_request": request.pk})
+
+
+def timecard_on_rejected(card: Timecard, request: Any, actor: Any, reason: str) -> None:
+    card = Timecard.objects.select_for_update().get(pk=card.pk)
+    card.status, card.rejected_at, card.rejected_by = TimecardStatus.REJECTED, timezone.now(), actor
+    card.rejection_reason, card.awaiting = reason, ""
+    card.save(update_fields=["status", "rejected_at", "rejected_by", "rejection_reason", "awaiting", "updated_at"])
+    audit_record(production_id=card.production_id, actor=actor, action="timecard.reject", obj=card,
+                 changes={"reason": reason, "approval_request": request.pk})
+
+
+def timecard_on_withdrawn(card: Timecard, request: Any, actor: Any) -> None:
+    card = Timecard.objects.select_for_update().get(pk=card.pk)
+    card.status, card.awaiting = TimecardStatus.DRAFT, ""
+    card.save(update_fields=["status", "awaiting", "updated_at"])
+    audit_record(production_id=card.production_id, actor=actor, action="timecard.withdraw", obj=card,
+                 changes={"approval_request": request.pk})
 
 
 @transaction.atomic

@@ -77,6 +77,11 @@ def meal_day(access, card, date=dt.date(2025, 3, 4), **overrides):
     return services.timecard_day_set(access=access, timecard_id=card.pk, date=date, **data)
 
 
+def approve_fully(crew, card):
+    services.timecard_approve(access=crew.access(crew.camera_head), timecard_id=card.pk)
+    return services.timecard_approve(access=crew.access(crew.accountant), timecard_id=card.pk)
+
+
 def test_calculation_through_service_matches_the_calc_for_a_known_day(crew):
     acc = crew.access(crew.crew_user)
     card = services.timecard_create(access=acc, deal=crew.deal, week_ending=WEEK_ENDING)
@@ -191,7 +196,7 @@ def test_correction_after_approval_makes_a_revision(crew):
     card = services.timecard_create(access=acc, deal=crew.deal, week_ending=WEEK_ENDING)
     meal_day(acc, card)
     services.timecard_submit(access=acc, timecard_id=card.pk)
-    services.timecard_approve(access=crew.access(crew.accountant), timecard_id=card.pk)
+    approve_fully(crew, card)
     rev2 = services.timecard_correct(access=acc, timecard_id=card.pk)
     assert (rev2.revision, rev2.previous_id, rev2.status) == (2, card.pk, TimecardStatus.DRAFT)
     assert list(rev2.days.values_list("date", "wrap")) == [(dt.date(2025, 3, 4), t("19:00"))]
@@ -199,7 +204,7 @@ def test_correction_after_approval_makes_a_revision(crew):
         services.timecard_correct(access=acc, timecard_id=card.pk)
     meal_day(acc, rev2, wrap=t("20:00"))
     services.timecard_submit(access=acc, timecard_id=rev2.pk)
-    services.timecard_approve(access=crew.access(crew.accountant), timecard_id=rev2.pk)
+    approve_fully(crew, rev2)
     assert Timecard.objects.get(pk=card.pk).status == TimecardStatus.SUPERSEDED
     exported = selectors.approved_for_export(access=crew.access(crew.accountant))
     assert [c.pk for c in exported] == [rev2.pk]
@@ -272,3 +277,41 @@ def test_cast_turnaround_warning_selector(crew):
     assert len(warnings) == 1
     assert warnings[0].next_call == dt.datetime(2025, 3, 5, 6) and warnings[0].actual_hours == "8.00"
     assert "12 h required" in warnings[0].message
+
+
+def test_approval_goes_through_the_approvals_app(crew):
+    from unitbase.approvals.models import ApprovalRequest
+    from unitbase.approvals.services import approval_decide
+
+    acc = crew.access(crew.crew_user)
+    card = services.timecard_create(access=acc, deal=crew.deal, week_ending=WEEK_ENDING)
+    meal_day(acc, card)
+    card = services.timecard_submit(access=acc, timecard_id=card.pk)
+    req = ApprovalRequest.objects.get(pk=card.approval_request_id)
+    assert (req.kind, req.amount, req.department.name) == ("timecard", Decimal("712.50"), "Camera")
+    assert [s.roles for s in req.steps.order_by("order")] == [
+        ["department_head"], ["production_accountant", "production_manager", "upm"],
+    ]
+    # Deciding from the approvals inbox updates the card through the registered callbacks.
+    approval_decide(access=crew.access(crew.camera_head), request_id=req.pk, decision="approve")
+    approval_decide(access=crew.access(crew.accountant), request_id=req.pk, decision="reject", reason="Wrong week")
+    card.refresh_from_db()
+    assert card.status == TimecardStatus.REJECTED and card.rejection_reason == "Wrong week"
+
+
+def test_cast_card_skips_the_department_step_and_can_be_withdrawn(crew):
+    cast = CastMemberFactory(production=crew.production)
+    cast.person.user = crew.other_user
+    cast.person.save()
+    deal = services.deal_set(access=crew.access(crew.accountant), cast_member=cast, pack_id="sag-aftra-day-performer",
+                             rate=Decimal("1204.00"), rate_unit="day")
+    acc = crew.access(crew.other_user)
+    card = services.timecard_create(access=acc, deal=deal, week_ending=WEEK_ENDING)
+    meal_day(acc, card)
+    card = services.timecard_submit(access=acc, timecard_id=card.pk)
+    assert card.awaiting == "production"
+    card = services.timecard_withdraw(access=acc, timecard_id=card.pk)
+    assert card.status == TimecardStatus.DRAFT
+    card = services.timecard_submit(access=acc, timecard_id=card.pk)
+    card = services.timecard_approve(access=crew.access(crew.accountant), timecard_id=card.pk)
+    assert card.status == TimecardStatus.APPROVED and card.department_approved_at is None
