@@ -194,6 +194,7 @@ def approval_policy_create(
     max_amount: Decimal | None = None, department: Department | None = None,
 ) -> ApprovalPolicy:
     access.require(Action.MANAGE_MEMBERS)
+    policies_seed(production=access.production, kind=_kind(kind))  # the defaults first, then the addition
     policy = ApprovalPolicy(production=access.production, kind=kind, steps=steps, min_amount=min_amount,
                             max_amount=max_amount, department=department)
     _policy_validate(access, policy)
