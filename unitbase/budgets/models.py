@@ -309,3 +309,308 @@ class DetailLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+# --- spending: vendors, purchase orders, invoices, payments, petty cash, check requests ----------
+# docs/budgets.md "Spending and cost report". Money: Decimal amount + ISO currency; `base_amount`
+# fields are in the reporting budget's base currency, converted and rounded once when posted.
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Vendor(TimeStampedModel):
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="vendors")
+    name = models.CharField(max_length=160)
+    contact = models.CharField(max_length=160, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    tax_id = models.CharField("tax ID", max_length=40, blank=True)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["production", "name"]
+        constraints = [models.UniqueConstraint(fields=["production", "name"], name="vendor_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurchaseOrder(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Pending approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CLOSED = "closed", "Closed"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="purchase_orders")
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="purchase_orders",
+                               help_text="The budget whose accounts the lines are coded to")
+    number = models.PositiveIntegerField()
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="purchase_orders")
+    department = models.ForeignKey("productions.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    description = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    total = models.DecimalField(**MONEY, default=0, help_text="Sum of the lines, in the PO's currency")
+    overage = models.DecimalField(**MONEY, default=0,
+                                  help_text="How far the PO pushed accounts over budget at submission (base currency)")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["production", "-number"]
+        constraints = [models.UniqueConstraint(fields=["production", "number"], name="po_unique_number")]
+
+    def __str__(self) -> str:
+        return f"PO {self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.REJECTED)
+
+
+class PurchaseOrderLine(models.Model):
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    account_code = models.CharField(max_length=20)
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["purchase_order", "order", "id"]
+        indexes = [models.Index(fields=["account_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_code} {self.description}"
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": "A PO line must be for more than zero."})
+
+
+class Invoice(TimeStampedModel):
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="invoices")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="invoices")
+    purchase_order = models.ForeignKey(PurchaseOrder, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="invoices")
+    number = models.CharField(max_length=60)
+    date = models.DateField()
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    total = models.DecimalField(**MONEY, default=0)
+    over_po = models.DecimalField(**MONEY, default=0,
+                                  help_text="How far the PO's invoices exceed the PO with this one (0 = within)")
+    paid = models.DecimalField(**MONEY, default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["production", "-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "number"], name="invoice_unique_vendor_number")]
+
+    def __str__(self) -> str:
+        return f"Invoice {self.number} ({self.vendor})"
+
+    @property
+    def balance(self):
+        return self.total - self.paid
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    po_line = models.ForeignKey(PurchaseOrderLine, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="invoice_lines")
+    account_code = models.CharField(max_length=20)
+    description = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["invoice", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.account_code} {self.amount}"
+
+
+class Payment(TimeStampedModel):
+    class Method(models.TextChoices):
+        CHECK = "check", "Check"
+        WIRE = "wire", "Wire / transfer"
+        CARD = "card", "Card"
+        CASH = "cash", "Cash"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField()
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.CHECK)
+    reference = models.CharField(max_length=60, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["invoice", "date", "id"]
+
+
+class CheckRequest(TimeStampedModel):
+    """An up-front payment without a PO (deposits, fees); same approval chain as a PO."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Pending approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="check_requests")
+    payee = models.CharField(max_length=160)
+    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("productions.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    account_code = models.CharField(max_length=20)
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    date = models.DateField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    class Meta:
+        ordering = ["production", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check request {self.pk} · {self.payee}"
+
+
+class PettyCashFloat(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="petty_cash_floats")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)], help_text="Cash issued")
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    issued_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["production", "-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Float {self.pk} · {self.holder}"
+
+
+class PettyCashEnvelope(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    cash_float = models.ForeignKey(PettyCashFloat, on_delete=models.CASCADE, related_name="envelopes")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    total = models.DecimalField(**MONEY, default=0)
+    note = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["cash_float", "number"]
+        constraints = [models.UniqueConstraint(fields=["cash_float", "number"], name="envelope_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Envelope {self.number}"
+
+
+class Receipt(models.Model):
+    envelope = models.ForeignKey(PettyCashEnvelope, on_delete=models.CASCADE, related_name="receipts")
+    date = models.DateField()
+    account_code = models.CharField(max_length=20)
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    file = models.FileField(upload_to="receipts/%Y/%m/")
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    flagged = models.CharField(max_length=200, blank=True, help_text="Why the accountant questions it")
+
+    class Meta:
+        ordering = ["envelope", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.description}"
+
+
+class Transaction(models.Model):
+    """One posted cost: the only source of actuals in the cost report."""
+
+    class Source(models.TextChoices):
+        PURCHASE_ORDER = "po", "Purchase order"
+        INVOICE = "invoice", "Invoice"
+        PETTY_CASH = "petty_cash", "Petty cash"
+        PAYROLL = "payroll", "Payroll"
+        CHECK_REQUEST = "check_request", "Check request"
+        MANUAL = "manual", "Manual journal"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="transactions")
+    date = models.DateField()
+    account_code = models.CharField(max_length=20)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, validators=[validate_currency_code])
+    base_amount = models.DecimalField(**MONEY, help_text="In the reporting budget's base currency")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    reference = models.CharField(max_length=80, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["production", "-date", "-id"]
+        indexes = [models.Index(fields=["production", "account_code", "date"], name="txn_prod_account_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.account_code} {self.amount} {self.currency}"
+
+
+class CostEstimate(models.Model):
+    """An accountant's estimate to complete for one account of one budget version."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="estimates")
+    account_code = models.CharField(max_length=20)
+    etc = models.DecimalField("estimate to complete", **MONEY, validators=[MinValueValidator(0)])
+    note = models.CharField(max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["budget", "account_code"], name="estimate_unique_account")]
+
+    def __str__(self) -> str:
+        return f"ETC {self.account_code} {self.etc}"
+
+
+class HotCostDay(models.Model):
+    """One shooting day's hot cost: planned against actual (domain-spec 2.2), kept small."""
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="hot_cost_days")
+    date = models.DateField()
+    planned_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    actual_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    overtime_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    meal_penalties = models.PositiveIntegerField(default=0)
+    planned_cost = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
+    actual_cost = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["production", "date"]
+        constraints = [models.UniqueConstraint(fields=["production", "date"], name="hotcost_unique_day")]
+
+    def __str__(self) -> str:
+        return f"Hot cost {self.date}"
+
+    @property
+    def over_under(self):
+        """Planned − actual: negative when the day cost more than planned."""
+        return self.planned_cost - self.actual_cost
