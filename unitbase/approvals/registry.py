@@ -130,6 +130,11 @@ def get(key: str) -> ApprovalKind:
         raise UnknownKind(f"No approval kind {key!r} is registered.") from None
 
 
+def find(key: str) -> ApprovalKind | None:
+    """The kind, or None if no installed app registers it (old requests of a removed kind)."""
+    return _KINDS.get(key)
+
+
 def all_kinds() -> list[ApprovalKind]:
     return sorted(_KINDS.values(), key=lambda k: k.label)
 
