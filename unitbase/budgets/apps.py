@@ -5,3 +5,32 @@ class BudgetsConfig(AppConfig):
     name = "unitbase.budgets"
     label = "budgets"
     verbose_name = "Budgets"
+
+    def ready(self) -> None:
+        """Register the approval kinds budgets asks for (docs/approvals.md, docs/budgets.md)."""
+        from unitbase.approvals import registry
+        from unitbase.productions.authority import Action
+
+        from . import spending
+
+        registry.register(registry.ApprovalKind(
+            key=spending.PO_KIND, label="Purchase order", action=Action.APPROVE_PURCHASE,
+            defaults=registry.PURCHASE_ORDER_DEFAULTS, describe=spending.po_describe,
+            amount_of=lambda po: po.total, url_of=spending.po_url,
+            on_approved=spending.po_on_approved, on_rejected=spending.po_on_rejected,
+            on_withdrawn=spending.po_on_withdrawn,
+        ))
+        registry.register(registry.ApprovalKind(
+            key=spending.OVERAGE_KIND, label="Budget overage", action=Action.APPROVE_PURCHASE,
+            defaults=registry.OVERAGE_DEFAULTS, describe=lambda po: f"Overage from {spending.po_describe(po)}",
+            amount_of=lambda po: po.overage, url_of=spending.po_url,
+            on_approved=spending.po_on_approved, on_rejected=spending.po_on_rejected,
+            on_withdrawn=spending.po_on_withdrawn,
+        ))
+        registry.register(registry.ApprovalKind(
+            key=spending.CHECK_KIND, label="Check request", action=Action.APPROVE_PURCHASE,
+            defaults=registry.CHECK_REQUEST_DEFAULTS, describe=str,
+            amount_of=lambda req: req.amount,
+            on_approved=spending.check_on_approved, on_rejected=spending.check_on_rejected,
+            on_withdrawn=spending.check_on_withdrawn,
+        ))

@@ -37,3 +37,39 @@ def access_budget(user: Any, production_id: int | str, action: str = VIEW_BUDGET
 def require_view(access: ProductionAccess) -> None:
     if not can_view_budget(access):
         raise ActionDenied(VIEW_BUDGET, "Your role on this production does not allow seeing the budget.")
+
+
+# --- spending (docs/budgets.md "Spending and cost report") ----------------------------------------
+
+VIEW_SPENDING = "view_spending"
+REQUEST_PURCHASE = "request_purchase"
+
+
+def can_request_purchase(access: ProductionAccess) -> bool:
+    """Raise POs and check requests: budget editors and anyone the matrix lets approve purchases
+    (department heads for their own department)."""
+    return access.can(Action.EDIT_BUDGET) or access.can(Action.APPROVE_PURCHASE)
+
+
+def can_view_spending(access: ProductionAccess) -> bool:
+    return can_view_budget(access) or can_request_purchase(access)
+
+
+def sees_all_spending(access: ProductionAccess) -> bool:
+    """Budget readers see every PO; others (department heads) see their department's and their own."""
+    return can_view_budget(access)
+
+
+def access_spending(user: Any, production_id: int | str, action: str = VIEW_SPENDING) -> ProductionAccess:
+    """The guard of spending pages and endpoints: VIEW_SPENDING, REQUEST_PURCHASE, or
+    Action.EDIT_BUDGET (accounting: invoices, payments, floats, transactions, estimates)."""
+    if action == Action.EDIT_BUDGET:
+        return access_production(user, production_id, Action.EDIT_BUDGET)
+    access = access_production(user, production_id, Action.VIEW_PRODUCTION)
+    if action == VIEW_SPENDING and can_view_spending(access):
+        return access
+    if action == REQUEST_PURCHASE and can_request_purchase(access):
+        return access
+    if action not in (VIEW_SPENDING, REQUEST_PURCHASE):
+        raise ValueError(f"access_spending does not know {action!r}")
+    raise ActionDenied(action, "Your role on this production does not allow this.")

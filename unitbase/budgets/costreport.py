@@ -1,0 +1,258 @@
+"""The cost report (domain-spec 2.1): per account of one budget version, rolled up by category,
+level and total.
+
+Columns, all in the budget's base currency:
+  budget            the version's account total (lines; each level's fringes posted to the level's
+                    fringe account, e.g. 1999, when the chart has one, else kept on each account)
+  period            transactions dated in the reporting week (week_ending − 6 days … week_ending)
+  actual to date    transactions dated up to week_ending
+  committed         open balances of approved POs (line amount − invoiced against it, floored at 0)
+  total cost        actual to date + committed
+  ETC               the accountant's estimate to complete, or by default max(budget − total cost, 0)
+  EFC               total cost + ETC
+  variance          budget − EFC (negative = over budget)
+
+Reads are grouped in the database: one query for actuals, one for commitments, one for estimates,
+plus the budget's own few queries, whatever the number of transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from unitbase.productions.models import Production
+from unitbase.productions.permissions import ProductionAccess
+
+from . import calc
+from .models import (
+    Budget,
+    ChartCategory,
+    CostEstimate,
+    ExchangeRate,
+    InvoiceLine,
+    Level,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Transaction,
+)
+from .permissions import require_view
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
+
+
+def reporting_budget(production: Production) -> Budget | None:
+    """The budget costs are reported against: the latest locked version, else the latest working one."""
+    budgets = Budget.objects.filter(production=production)
+    return (budgets.filter(status=Budget.Status.LOCKED).order_by("-locked_at", "-version", "-id").first()
+            or budgets.order_by("-version", "-id").first())
+
+
+def to_base(budget: Budget, amount: Decimal, currency: str) -> Decimal:
+    """Convert into the budget's base currency with its exchange rates; rounded once, half up."""
+    if currency == budget.base_currency:
+        return calc.round_money(amount)
+    rate = ExchangeRate.objects.filter(budget=budget, currency=currency).values_list("rate", flat=True).first()
+    if rate is None:
+        raise ValidationError({"currency": f"Budget {budget} has no exchange rate for {currency}; add one first."})
+    return calc.round_money(amount * rate)
+
+
+def week_bounds(week_ending: dt.date) -> tuple[dt.date, dt.date]:
+    return week_ending - dt.timedelta(days=6), week_ending
+
+
+# --- the grouped reads ----------------------------------------------------------------------------
+
+
+def budget_by_account(budget: Budget) -> dict[str, Decimal]:
+    """Each account's budget in base currency, fringes posted as on the top sheet."""
+    from .selectors import budget_input  # selectors imports nothing from here; keep the graph simple
+
+    sheet = calc.calculate(budget_input(budget))
+    fringe_category = {c.level: c.code for c in ChartCategory.objects.filter(chart_id=budget.chart_id, is_fringe=True)}
+    result: dict[str, Decimal] = {}
+    for level in sheet.levels:
+        target_cat = fringe_category.get(level.level)
+        target = next((c for c in level.categories if c.code == target_cat), None)
+        target_account = target.accounts[-1].code if target and target.accounts else None
+        for cat in level.categories:
+            for acc in cat.accounts:
+                result[acc.code] = acc.subtotal if target_account else acc.subtotal + acc.fringes
+        if target_account:
+            result[target_account] += level.fringes
+    return result
+
+
+def actuals_by_account(production: Production, start: dt.date, end: dt.date) -> dict[str, tuple[Decimal, Decimal]]:
+    """{code: (this period, to date)} in one grouped query."""
+    rows = (Transaction.objects.filter(production=production, date__lte=end)
+            .values("account_code")
+            .annotate(atd=Sum("base_amount"), period=Sum("base_amount", filter=Q(date__gte=start)))
+            .order_by())
+    return {r["account_code"]: (r["period"] or ZERO, r["atd"] or ZERO) for r in rows}
+
+
+def commitments_by_account(production: Production, budget: Budget | None = None) -> dict[str, Decimal]:
+    """Open balances of approved POs per account, in base currency, in one grouped query.
+
+    A PO's amounts are in its own currency; POs in another currency than the report's base are
+    converted with the report budget's rates (per currency, a handful of extra rows)."""
+    invoiced = (InvoiceLine.objects.filter(po_line=OuterRef("pk")).values("po_line")
+                .annotate(s=Sum("amount")).values("s"))
+    rows = (PurchaseOrderLine.objects
+            .filter(purchase_order__production=production, purchase_order__status=PurchaseOrder.Status.APPROVED)
+            .annotate(invoiced=Coalesce(Subquery(invoiced, output_field=MONEY_FIELD), Value(ZERO),
+                                        output_field=MONEY_FIELD))
+            .annotate(open=Greatest(F("amount") - F("invoiced"), Value(ZERO), output_field=MONEY_FIELD))
+            .values("account_code", "purchase_order__currency")
+            .annotate(total=Sum("open"))
+            .order_by())
+    result: dict[str, Decimal] = {}
+    for r in rows:
+        amount = r["total"] or ZERO
+        currency = r["purchase_order__currency"]
+        if budget is not None and currency != budget.base_currency:
+            amount = to_base(budget, amount, currency)
+        result[r["account_code"]] = result.get(r["account_code"], ZERO) + amount
+    return result
+
+
+def estimates_by_account(budget: Budget) -> dict[str, Decimal]:
+    return dict(CostEstimate.objects.filter(budget=budget).values_list("account_code", "etc"))
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    budget: Decimal = ZERO
+    period: Decimal = ZERO
+    atd: Decimal = ZERO
+    committed: Decimal = ZERO
+    etc: Decimal = ZERO
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.atd + self.committed
+
+    @property
+    def efc(self) -> Decimal:
+        return self.total_cost + self.etc
+
+    @property
+    def variance(self) -> Decimal:
+        return self.budget - self.efc
+
+    def add(self, other: Figures) -> None:
+        self.budget += other.budget
+        self.period += other.period
+        self.atd += other.atd
+        self.committed += other.committed
+        self.etc += other.etc
+
+
+def default_etc(budget: Decimal, total_cost: Decimal) -> Decimal:
+    return max(budget - total_cost, ZERO)
+
+
+@dataclass
+class AccountRow(Figures):
+    code: str = ""
+    name: str = ""
+    category_code: str = ""
+    category_name: str = ""
+    level: str = ""
+    etc_is_default: bool = True
+    in_budget: bool = True
+
+
+@dataclass
+class CategoryRow(Figures):
+    code: str = ""
+    name: str = ""
+    accounts: list[AccountRow] = field(default_factory=list)
+
+
+@dataclass
+class LevelRow(Figures):
+    level: str = ""
+    label: str = ""
+    categories: list[CategoryRow] = field(default_factory=list)
+
+
+@dataclass
+class CostReport:
+    budget: Budget
+    week_ending: dt.date
+    period_start: dt.date
+    levels: list[LevelRow]
+    total: Figures
+    accounts: list[AccountRow]
+
+    @property
+    def overruns(self) -> list[AccountRow]:
+        """Accounts whose EFC exceeds their budget, the largest overrun first."""
+        return sorted((a for a in self.accounts if a.variance < 0), key=lambda a: (a.variance, a.code))
+
+
+def compute(budget: Budget, week_ending: dt.date) -> CostReport:
+    """The report itself (no permission check: call `cost_report` from views and the API)."""
+    production = budget.production
+    start, end = week_bounds(week_ending)
+    budgets = budget_by_account(budget)
+    actuals = actuals_by_account(production, start, end)
+    committed = commitments_by_account(production, budget)
+    estimates = estimates_by_account(budget)
+    accounts = list(budget.accounts.all())
+    known = {a.code for a in accounts}
+    rows: list[AccountRow] = []
+    for a in accounts:
+        rows.append(AccountRow(code=a.code, name=a.name, category_code=a.category_code, category_name=a.category_name,
+                               level=a.level, budget=budgets.get(a.code, ZERO)))
+    for code in sorted((set(actuals) | set(committed)) - known):
+        rows.append(AccountRow(code=code, name="Not in this budget", category_code="—",
+                               category_name="Accounts not in this budget", level=Level.OTHER, in_budget=False))
+    for row in rows:
+        row.period, row.atd = actuals.get(row.code, (ZERO, ZERO))
+        row.committed = committed.get(row.code, ZERO)
+        if row.code in estimates:
+            row.etc, row.etc_is_default = estimates[row.code], False
+        else:
+            row.etc = default_etc(row.budget, row.total_cost)
+    labels = dict(Level.choices)
+    levels: list[LevelRow] = []
+    total = Figures()
+    for level_key in Level.values:
+        level = LevelRow(level=level_key, label=labels[level_key])
+        for row in (r for r in rows if r.level == level_key):
+            if not level.categories or level.categories[-1].code != row.category_code:
+                level.categories.append(CategoryRow(code=row.category_code, name=row.category_name))
+            level.categories[-1].accounts.append(row)
+            level.categories[-1].add(row)
+        for cat in level.categories:
+            level.add(cat)
+        if level.categories:
+            levels.append(level)
+            total.add(level)
+    return CostReport(budget=budget, week_ending=end, period_start=start, levels=levels, total=total, accounts=rows)
+
+
+def cost_report(*, access: ProductionAccess, budget: Budget, week_ending: dt.date) -> CostReport:
+    require_view(access)
+    if budget.production_id != access.production.pk:
+        raise ValidationError("That budget belongs to another production.")
+    return compute(budget, week_ending)
+
+
+def account_efc(budget: Budget, codes: list[str]) -> dict[str, AccountRow]:
+    """Today's figures for a few accounts (overage checks): the whole report's reads, filtered."""
+    report = compute(budget, dt.date.max - dt.timedelta(days=1))
+    return {r.code: r for r in report.accounts if r.code in codes}

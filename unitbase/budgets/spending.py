@@ -1,0 +1,707 @@
+"""Writes for spending: vendors, purchase orders, invoices, payments, check requests, petty cash,
+transactions, estimates to complete and hot cost (docs/budgets.md "Spending and cost report").
+
+Approvals go through `unitbase.approvals` (kinds registered in apps.py): a PO asks for
+"purchase_order" approval of its total and, when it would push an account's EFC over budget, also
+for "budget_overage" approval of the overage; it becomes approved when both are. Its amounts are
+locked while submitted. Every write is atomic, validated and audited.
+
+Other apps post actuals with `transaction_post` (payroll: source="payroll").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+
+from unitbase.core.audit import audit_record
+from unitbase.productions.authority import Action
+from unitbase.productions.models import Department, Production
+from unitbase.productions.permissions import ActionDenied, ProductionAccess
+
+from .costreport import account_efc, reporting_budget, to_base
+from .models import (
+    Budget,
+    BudgetAccount,
+    CheckRequest,
+    CostEstimate,
+    HotCostDay,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PettyCashEnvelope,
+    PettyCashFloat,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    Transaction,
+    Vendor,
+)
+from .permissions import REQUEST_PURCHASE, can_request_purchase, sees_all_spending
+from .services import BudgetConflict
+
+ZERO = Decimal("0.00")
+PO_KIND = "purchase_order"
+OVERAGE_KIND = "budget_overage"
+CHECK_KIND = "check_request"
+RECEIPT_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+DEFAULT_RECEIPT_BYTES = 5 * 1024 * 1024
+
+
+class PurchaseOrderLocked(BudgetConflict):
+    """The PO is under approval (or decided): its amounts cannot change (409)."""
+
+
+def receipt_max_bytes() -> int:
+    """The receipt cap: settings.UNITBASE_MAX_RECEIPT_BYTES (default 5 MB), never above the upload cap."""
+    return min(getattr(settings, "UNITBASE_MAX_RECEIPT_BYTES", DEFAULT_RECEIPT_BYTES),
+               settings.UNITBASE_MAX_UPLOAD_BYTES)
+
+
+def _audit(access: ProductionAccess, action: str, obj: Any, changes: dict | None = None) -> None:
+    audit_record(production_id=access.production.pk, actor=access.user, action=action, obj=obj, changes=changes)
+
+
+def _require_edit(access: ProductionAccess) -> None:
+    access.require(Action.EDIT_BUDGET)
+
+
+def _money(value: Any, field: str, *, positive: bool = True) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: "Enter an amount such as 1250.00."}) from None
+    if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
+        raise ValidationError({field: "Enter an amount such as 1250.00."})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: "Use at most two decimal places."})
+    if positive and amount <= 0:
+        raise ValidationError({field: "The amount must be more than zero."})
+    return amount
+
+
+def _currency(value: str, default: str) -> str:
+    currency = (value or default).strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError({"currency": "Use a three-letter ISO 4217 code, e.g. USD."})
+    return currency
+
+
+def _report_budget(access: ProductionAccess) -> Budget:
+    budget = reporting_budget(access.production)
+    if budget is None:
+        raise ValidationError("Create a budget first: spending is coded to its accounts.")
+    return budget
+
+
+def _check_code(budget: Budget, code: str, field: str = "account_code") -> str:
+    code = (code or "").strip()
+    if not BudgetAccount.objects.filter(budget=budget, code=code).exists():
+        raise ValidationError({field: f"{code or 'An empty code'} is not an account of {budget}."})
+    return code
+
+
+def _department(access: ProductionAccess, department_id: int | None) -> Department | None:
+    if department_id is None:
+        if not sees_all_spending(access) and access.membership.department_id:
+            return access.membership.department
+        return None
+    dept = Department.objects.filter(production=access.production, pk=department_id).first()
+    if dept is None:
+        raise ValidationError({"department": "Choose a department of this production."})
+    if not sees_all_spending(access) and dept.pk != access.membership.department_id:
+        raise ActionDenied(REQUEST_PURCHASE, "You may raise purchase orders for your own department only.")
+    return dept
+
+
+# --- vendors --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vendor_create(*, access: ProductionAccess, name: str, contact: str = "", email: str = "", phone: str = "",
+                  tax_id: str = "", address: str = "") -> Vendor:
+    if not can_request_purchase(access):
+        raise ActionDenied(REQUEST_PURCHASE)
+    vendor = Vendor(production=access.production, name=name.strip(), contact=contact, email=email, phone=phone,
+                    tax_id=tax_id, address=address)
+    vendor.full_clean()
+    vendor.save()
+    _audit(access, "vendor.create", vendor, {"name": vendor.name})
+    return vendor
+
+
+# --- purchase orders ------------------------------------------------------------------------------
+
+
+def _po_lines(budget: Budget, lines: list[dict]) -> list[PurchaseOrderLine]:
+    if not lines:
+        raise ValidationError({"lines": "Add at least one line coded to an account."})
+    result = []
+    for i, data in enumerate(lines):
+        try:
+            code = _check_code(budget, data.get("account_code", ""))
+            amount = _money(data.get("amount"), "amount")
+        except ValidationError as exc:
+            raise ValidationError({f"lines.{i}.{k}": v for k, v in exc.message_dict.items()}) from None
+        line = PurchaseOrderLine(account_code=code, description=(data.get("description") or "").strip()[:200] or code,
+                                 amount=amount, order=i)
+        result.append(line)
+    return result
+
+
+def _save_lines(po: PurchaseOrder, lines: list[PurchaseOrderLine]) -> None:
+    po.lines.all().delete()
+    for line in lines:
+        line.purchase_order = po
+        line.full_clean()
+    PurchaseOrderLine.objects.bulk_create(lines)
+    po.total = sum((line.amount for line in lines), ZERO)
+
+
+@transaction.atomic
+def purchase_order_create(*, access: ProductionAccess, vendor_id: int, description: str, lines: list[dict],
+                          currency: str = "", department_id: int | None = None) -> PurchaseOrder:
+    """A draft PO numbered per production (1, 2, …), its lines coded to the reporting budget."""
+    if not can_request_purchase(access):
+        raise ActionDenied(REQUEST_PURCHASE)
+    budget = _report_budget(access)
+    vendor = Vendor.objects.filter(production=access.production, pk=vendor_id).first()
+    if vendor is None:
+        raise ValidationError({"vendor": "Choose a vendor of this production."})
+    department = _department(access, department_id)
+    po_lines = _po_lines(budget, lines)
+    Production.objects.select_for_update().filter(pk=access.production.pk).exists()  # serialise numbering
+    number = (PurchaseOrder.objects.filter(production=access.production).aggregate(m=Max("number"))["m"] or 0) + 1
+    po = PurchaseOrder(production=access.production, budget=budget, number=number, vendor=vendor,
+                       department=department, description=description.strip(),
+                       currency=_currency(currency, budget.base_currency), requested_by=access.user)
+    po.full_clean()
+    po.save()
+    _save_lines(po, po_lines)
+    po.save(update_fields=["total"])
+    _audit(access, "purchase_order.create", po, {"number": number, "vendor": vendor.name, "total": po.total,
+                                                 "currency": po.currency})
+    return po
+
+
+def _po_for_update(access: ProductionAccess, po_id: int) -> PurchaseOrder:
+    po = PurchaseOrder.objects.select_for_update().select_related("budget", "vendor").get(
+        production=access.production, pk=po_id)
+    if not sees_all_spending(access) and po.requested_by_id != access.user.pk and (
+            po.department_id is None or po.department_id != access.membership.department_id):
+        raise PurchaseOrder.DoesNotExist
+    return po
+
+
+@transaction.atomic
+def purchase_order_update_lines(*, access: ProductionAccess, po_id: int, lines: list[dict],
+                                revision: int | None = None) -> PurchaseOrder:
+    """Replace a draft (or rejected) PO's lines. Refused while under approval: amounts are locked."""
+    if not can_request_purchase(access):
+        raise ActionDenied(REQUEST_PURCHASE)
+    po = _po_for_update(access, po_id)
+    if not po.is_editable:
+        raise PurchaseOrderLocked(f"{po} is {po.get_status_display().lower()}; its amounts are locked.")
+    if revision is not None and revision != po.revision:
+        raise PurchaseOrderLocked(f"{po} was changed by someone else; reload it.")
+    old = po.total
+    _save_lines(po, _po_lines(po.budget, lines))
+    po.revision += 1
+    po.status = PurchaseOrder.Status.DRAFT
+    po.save(update_fields=["total", "revision", "status", "updated_at"])
+    _audit(access, "purchase_order.update", po, {"total": [old, po.total]})
+    return po
+
+
+def po_overage(po: PurchaseOrder) -> Decimal:
+    """How far approving this PO would push its accounts' EFC over budget, in base currency.
+
+    The PO first uses up an account's estimate to complete: projected EFC = max(EFC now, total cost
+    now + PO amount). The overage is the growth of (EFC − budget, floored at 0), summed over accounts."""
+    budget = po.budget
+    by_code: dict[str, Decimal] = {}
+    for line in po.lines.all():
+        by_code[line.account_code] = by_code.get(line.account_code, ZERO) + line.amount
+    rows = account_efc(budget, list(by_code))
+    overage = ZERO
+    for code, amount in by_code.items():
+        row = rows[code]
+        projected = max(row.efc, row.total_cost + to_base(budget, amount, po.currency))
+        overage += max(projected - row.budget, ZERO) - max(row.efc - row.budget, ZERO)
+    return overage
+
+
+@transaction.atomic
+def purchase_order_submit(*, access: ProductionAccess, po_id: int) -> PurchaseOrder:
+    """Ask for approval: the PO's total, and any overage it causes (see `po_overage`)."""
+    from unitbase.approvals.services import approval_request_submit
+
+    if not can_request_purchase(access):
+        raise ActionDenied(REQUEST_PURCHASE)
+    po = _po_for_update(access, po_id)
+    if not po.is_editable:
+        raise PurchaseOrderLocked(f"{po} is already {po.get_status_display().lower()}.")
+    if not po.lines.exists():
+        raise ValidationError({"lines": "Add at least one line before submitting."})
+    po.overage = po_overage(po)
+    approval_request_submit(access=access, kind=PO_KIND, obj=po, amount=po.total, currency=po.currency,
+                            summary=f"{po} · {po.vendor} · {po.description}", department=po.department)
+    if po.overage > 0:
+        approval_request_submit(access=access, kind=OVERAGE_KIND, obj=po, amount=po.overage,
+                                currency=po.budget.base_currency,
+                                summary=f"Overage {po.overage} {po.budget.base_currency} from {po}",
+                                department=po.department)
+    po.status = PurchaseOrder.Status.SUBMITTED
+    po.submitted_at = timezone.now()
+    po.save(update_fields=["status", "submitted_at", "overage", "updated_at"])
+    _audit(access, "purchase_order.submit", po, {"total": po.total, "overage": po.overage})
+    return po
+
+
+@transaction.atomic
+def purchase_order_close(*, access: ProductionAccess, po_id: int) -> PurchaseOrder:
+    """Close an approved PO: its open balance is released from commitments."""
+    _require_edit(access)
+    po = _po_for_update(access, po_id)
+    if po.status != PurchaseOrder.Status.APPROVED:
+        raise PurchaseOrderLocked(f"Only an approved PO can be closed; {po} is {po.get_status_display().lower()}.")
+    po.status = PurchaseOrder.Status.CLOSED
+    po.closed_at = timezone.now()
+    po.save(update_fields=["status", "closed_at", "updated_at"])
+    _audit(access, "purchase_order.close", po)
+    return po
+
+
+# Approval callbacks (run inside approvals' deciding transaction; registered in apps.py).
+
+
+def _po_locked(obj: PurchaseOrder) -> PurchaseOrder:
+    return PurchaseOrder.objects.select_for_update().get(pk=obj.pk)
+
+
+def _po_settle(obj: PurchaseOrder, actor: Any) -> None:
+    from unitbase.approvals.models import ApprovalRequest
+    from unitbase.approvals.selectors import approval_latest_for
+
+    po = _po_locked(obj)
+    if po.status != PurchaseOrder.Status.SUBMITTED:
+        return
+    main = approval_latest_for(obj=po, kind=PO_KIND)
+    overage = approval_latest_for(obj=po, kind=OVERAGE_KIND) if po.overage > 0 else None
+    approved = ApprovalRequest.Status.APPROVED
+    if main and main.status == approved and (overage is None or overage.status == approved):
+        po.status = PurchaseOrder.Status.APPROVED
+        po.approved_at = timezone.now()
+        po.save(update_fields=["status", "approved_at", "updated_at"])
+        audit_record(production_id=po.production_id, actor=actor, action="purchase_order.approve", obj=po,
+                     changes={"total": po.total, "currency": po.currency, "overage": po.overage})
+
+
+def po_on_approved(obj: PurchaseOrder, request: Any, actor: Any) -> None:
+    _po_settle(obj, actor)
+
+
+def po_on_rejected(obj: PurchaseOrder, request: Any, actor: Any, reason: str) -> None:
+    po = _po_locked(obj)
+    if po.status == PurchaseOrder.Status.SUBMITTED:
+        po.status = PurchaseOrder.Status.REJECTED
+        po.save(update_fields=["status", "updated_at"])
+        audit_record(production_id=po.production_id, actor=actor, action="purchase_order.reject", obj=po,
+                     changes={"reason": reason, "kind": request.kind})
+
+
+def po_on_withdrawn(obj: PurchaseOrder, request: Any, actor: Any) -> None:
+    po = _po_locked(obj)
+    if po.status == PurchaseOrder.Status.SUBMITTED:
+        po.status = PurchaseOrder.Status.DRAFT
+        po.save(update_fields=["status", "updated_at"])
+
+
+def po_describe(po: PurchaseOrder) -> str:
+    return f"{po} · {po.vendor} · {po.description}"
+
+
+def po_url(po: PurchaseOrder) -> str:
+    from django.urls import reverse
+
+    return reverse("budgets:po", args=[po.production_id, po.pk])
+
+
+# --- transactions (actuals) -----------------------------------------------------------------------
+
+
+def _post(production: Production, budget: Budget, *, actor: Any, account_code: str, amount: Decimal, currency: str,
+          date: dt.date, source: str, reference: str = "", description: str = "") -> Transaction:
+    txn = Transaction(production=production, date=date, account_code=account_code, amount=amount,
+                      currency=currency, base_amount=to_base(budget, amount, currency), source=source,
+                      reference=reference[:80], description=description[:200],
+                      posted_by=actor if getattr(actor, "is_authenticated", False) else None)
+    txn.full_clean()
+    txn.save()
+    return txn
+
+
+@transaction.atomic
+def transaction_post(*, access: ProductionAccess, account_code: str, amount: Decimal | str, currency: str,
+                     date: dt.date, source: str = Transaction.Source.MANUAL, reference: str = "",
+                     description: str = "") -> Transaction:
+    """Post one actual cost (the public entry point for other apps, e.g. payroll's labour actuals).
+
+    Needs edit_budget, or approve_timecards for source="payroll". The account code must exist in the
+    reporting budget; amounts in another currency need an exchange rate there. Negative amounts
+    (credits, reversals) are allowed; zero is not."""
+    if not (access.can(Action.EDIT_BUDGET)
+            or (source == Transaction.Source.PAYROLL and access.can(Action.APPROVE_TIMECARDS))):
+        raise ActionDenied(Action.EDIT_BUDGET)
+    if source not in Transaction.Source.values:
+        raise ValidationError({"source": f"Choose one of {', '.join(Transaction.Source.values)}."})
+    budget = _report_budget(access)
+    value = _money(amount, "amount", positive=False)
+    if value == 0:
+        raise ValidationError({"amount": "A transaction cannot be zero."})
+    if not isinstance(date, dt.date):
+        raise ValidationError({"date": "Enter a date."})
+    txn = _post(access.production, budget, actor=access.user, account_code=_check_code(budget, account_code),
+                amount=value, currency=_currency(currency, budget.base_currency), date=date, source=source,
+                reference=reference, description=description)
+    _audit(access, "transaction.post", txn, {"account": txn.account_code, "amount": txn.amount,
+                                              "currency": txn.currency, "source": source})
+    return txn
+
+
+# --- invoices and payments ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invoice_record(*, access: ProductionAccess, vendor_id: int, number: str, date: dt.date, lines: list[dict],
+                   currency: str = "", purchase_order_id: int | None = None) -> Invoice:
+    """Record a vendor invoice and post its lines as actuals.
+
+    Matched to a PO: the PO must be approved and from the same vendor and currency; each line is
+    matched to the PO line with its account code (a line without a code takes the PO's first line's)
+    and relieves that line's open balance. Invoicing beyond the PO is allowed but flagged: `over_po`
+    is how far the PO's invoices now exceed it."""
+    _require_edit(access)
+    budget = _report_budget(access)
+    vendor = Vendor.objects.filter(production=access.production, pk=vendor_id).first()
+    if vendor is None:
+        raise ValidationError({"vendor": "Choose a vendor of this production."})
+    po = None
+    if purchase_order_id is not None:
+        po = PurchaseOrder.objects.select_for_update().filter(production=access.production,
+                                                              pk=purchase_order_id).first()
+        if po is None:
+            raise ValidationError({"purchase_order": "No such purchase order in this production."})
+        if po.status != PurchaseOrder.Status.APPROVED:
+            raise ValidationError({"purchase_order": f"{po} is {po.get_status_display().lower()}; "
+                                                     "only approved, open POs take invoices."})
+        if po.vendor_id != vendor.pk:
+            raise ValidationError({"vendor": f"{po} is with {po.vendor}, not {vendor}."})
+        budget = po.budget
+    currency = _currency(currency, po.currency if po else budget.base_currency)
+    if po and currency != po.currency:
+        raise ValidationError({"currency": f"{po} is in {po.currency}; invoice it in the same currency."})
+    if not lines:
+        raise ValidationError({"lines": "Add at least one line."})
+    po_lines = list(po.lines.all()) if po else []
+    invoice = Invoice(production=access.production, vendor=vendor, purchase_order=po, number=(number or "").strip(),
+                      date=date, currency=currency, recorded_by=access.user)
+    invoice.full_clean()
+    built = []
+    for i, data in enumerate(lines):
+        try:
+            code = (data.get("account_code") or "").strip() or (po_lines[0].account_code if po_lines else "")
+            code = _check_code(budget, code)
+            amount = _money(data.get("amount"), "amount")
+        except ValidationError as exc:
+            raise ValidationError({f"lines.{i}.{k}": v for k, v in exc.message_dict.items()}) from None
+        match = next((pl for pl in po_lines if pl.account_code == code), None)
+        built.append(InvoiceLine(account_code=code, amount=amount, po_line=match,
+                                 description=(data.get("description") or "").strip()[:200]))
+    invoice.total = sum((line.amount for line in built), ZERO)
+    if po:
+        before = InvoiceLine.objects.filter(invoice__purchase_order=po).aggregate(s=Sum("amount"))["s"] or ZERO
+        invoice.over_po = max(before + invoice.total - po.total, ZERO)
+    invoice.save()
+    for line in built:
+        line.invoice = invoice
+        line.full_clean()
+        line.save()
+        _post(access.production, budget, actor=access.user, account_code=line.account_code, amount=line.amount,
+              currency=currency, date=date, source=Transaction.Source.INVOICE,
+              reference=f"INV {invoice.number}" + (f" / {po}" if po else ""), description=line.description
+              or f"{vendor} invoice {invoice.number}")
+    _audit(access, "invoice.record", invoice, {"total": invoice.total, "currency": currency,
+                                                "purchase_order": po.number if po else None,
+                                                "over_po": invoice.over_po})
+    return invoice
+
+
+@transaction.atomic
+def payment_record(*, access: ProductionAccess, invoice_id: int, date: dt.date, amount: Decimal | str,
+                   method: str = Payment.Method.CHECK, reference: str = "") -> Payment:
+    """Pay (part of) an invoice. Paying more than its balance is refused. Payments do not change
+    actuals (the invoice posted them)."""
+    _require_edit(access)
+    invoice = Invoice.objects.select_for_update().get(production=access.production, pk=invoice_id)
+    value = _money(amount, "amount")
+    if value > invoice.balance:
+        raise ValidationError({"amount": f"That is more than the invoice's balance of {invoice.balance}."})
+    payment = Payment(invoice=invoice, date=date, amount=value, method=method, reference=reference,
+                      paid_by=access.user)
+    payment.full_clean()
+    payment.save()
+    Invoice.objects.filter(pk=invoice.pk).update(paid=F("paid") + value)
+    _audit(access, "payment.record", payment, {"invoice": invoice.number, "amount": value})
+    return payment
+
+
+# --- check requests -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_request_create(*, access: ProductionAccess, payee: str, account_code: str, description: str,
+                         amount: Decimal | str, date: dt.date, currency: str = "",
+                         department_id: int | None = None) -> CheckRequest:
+    if not can_request_purchase(access):
+        raise ActionDenied(REQUEST_PURCHASE)
+    budget = _report_budget(access)
+    req = CheckRequest(production=access.production, payee=payee.strip(), account_code=_check_code(budget, account_code),
+                       description=description.strip(), amount=_money(amount, "amount"), date=date,
+                       currency=_currency(currency, budget.base_currency), requested_by=access.user,
+                       department=_department(access, department_id))
+    req.full_clean()
+    req.save()
+    _audit(access, "check_request.create", req, {"amount": req.amount, "currency": req.currency})
+    return req
+
+
+@transaction.atomic
+def check_request_submit(*, access: ProductionAccess, check_request_id: int) -> CheckRequest:
+    from unitbase.approvals.services import approval_request_submit
+
+    req = CheckRequest.objects.select_for_update().get(production=access.production, pk=check_request_id)
+    if req.requested_by_id != access.user.pk and not access.can(Action.EDIT_BUDGET):
+        raise ActionDenied(REQUEST_PURCHASE, "Only the requester or accounting may submit this.")
+    if req.status not in (CheckRequest.Status.DRAFT, CheckRequest.Status.REJECTED):
+        raise PurchaseOrderLocked(f"{req} is already {req.get_status_display().lower()}.")
+    approval_request_submit(access=access, kind=CHECK_KIND, obj=req, amount=req.amount, currency=req.currency,
+                            summary=f"{req}: {req.description}", department=req.department)
+    req.status = CheckRequest.Status.SUBMITTED
+    req.save(update_fields=["status", "updated_at"])
+    _audit(access, "check_request.submit", req)
+    return req
+
+
+def check_on_approved(obj: CheckRequest, request: Any, actor: Any) -> None:
+    req = CheckRequest.objects.select_for_update().select_related("production").get(pk=obj.pk)
+    if req.status != CheckRequest.Status.SUBMITTED:
+        return
+    req.status = CheckRequest.Status.APPROVED
+    req.save(update_fields=["status", "updated_at"])
+    budget = reporting_budget(req.production)
+    _post(req.production, budget, actor=actor, account_code=req.account_code, amount=req.amount,
+          currency=req.currency, date=req.date, source=Transaction.Source.CHECK_REQUEST,
+          reference=f"CR {req.pk}", description=f"{req.payee}: {req.description}")
+
+
+def check_on_rejected(obj: CheckRequest, request: Any, actor: Any, reason: str) -> None:
+    CheckRequest.objects.filter(pk=obj.pk, status=CheckRequest.Status.SUBMITTED).update(
+        status=CheckRequest.Status.REJECTED)
+
+
+def check_on_withdrawn(obj: CheckRequest, request: Any, actor: Any) -> None:
+    CheckRequest.objects.filter(pk=obj.pk, status=CheckRequest.Status.SUBMITTED).update(
+        status=CheckRequest.Status.DRAFT)
+
+
+# --- petty cash -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petty_cash_float_issue(*, access: ProductionAccess, holder_id: int, amount: Decimal | str, issued_on: dt.date,
+                           currency: str = "") -> PettyCashFloat:
+    _require_edit(access)
+    if not access.production.memberships.filter(user_id=holder_id, is_active=True).exists():
+        raise ValidationError({"holder": "The float holder must be a member of this production."})
+    budget = _report_budget(access)
+    cash = PettyCashFloat(production=access.production, holder_id=holder_id, amount=_money(amount, "amount"),
+                          currency=_currency(currency, budget.base_currency), issued_on=issued_on,
+                          issued_by=access.user)
+    cash.full_clean()
+    cash.save()
+    _audit(access, "petty_cash_float.issue", cash, {"holder": holder_id, "amount": cash.amount})
+    return cash
+
+
+def _float_for(access: ProductionAccess, float_id: int, *, lock: bool = False) -> PettyCashFloat:
+    qs = PettyCashFloat.objects.filter(production=access.production, pk=float_id)
+    cash = (qs.select_for_update() if lock else qs).get()
+    if cash.holder_id != access.user.pk and not access.can(Action.EDIT_BUDGET):
+        raise PettyCashFloat.DoesNotExist
+    return cash
+
+
+@transaction.atomic
+def petty_cash_envelope_open(*, access: ProductionAccess, float_id: int) -> PettyCashEnvelope:
+    cash = _float_for(access, float_id, lock=True)
+    if cash.status != PettyCashFloat.Status.OPEN:
+        raise ValidationError("That float is closed.")
+    number = (cash.envelopes.aggregate(m=Max("number"))["m"] or 0) + 1
+    envelope = PettyCashEnvelope.objects.create(cash_float=cash, number=number)
+    _audit(access, "petty_cash_envelope.open", envelope, {"float": cash.pk})
+    return envelope
+
+
+def _envelope(access: ProductionAccess, envelope_id: int) -> PettyCashEnvelope:
+    envelope = PettyCashEnvelope.objects.select_for_update().select_related("cash_float").get(
+        cash_float__production=access.production, pk=envelope_id)
+    if envelope.cash_float.holder_id != access.user.pk and not access.can(Action.EDIT_BUDGET):
+        raise PettyCashEnvelope.DoesNotExist
+    return envelope
+
+
+def receipt_check_file(upload: Any) -> str:
+    """Size and type of an uploaded receipt; returns its content type or raises ValidationError."""
+    if upload is None:
+        raise ValidationError({"file": "Attach the receipt (PDF, JPEG or PNG)."})
+    cap = receipt_max_bytes()
+    if upload.size > cap:
+        raise ValidationError({"file": f"The receipt is {upload.size:,} bytes; the limit is {cap:,} bytes."})
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    magic = RECEIPT_TYPES.get(content_type)
+    head = upload.read(16)
+    upload.seek(0)
+    if magic is None or not head.startswith(magic):
+        raise ValidationError({"file": "A receipt must be a PDF, JPEG or PNG file."})
+    return content_type
+
+
+@transaction.atomic
+def receipt_add(*, access: ProductionAccess, envelope_id: int, date: dt.date, account_code: str, description: str,
+                amount: Decimal | str, file: Any) -> Receipt:
+    """Add a receipt (size-capped PDF/JPEG/PNG) to an open envelope; a refused one saves nothing."""
+    envelope = _envelope(access, envelope_id)
+    if envelope.status not in (PettyCashEnvelope.Status.OPEN, PettyCashEnvelope.Status.REJECTED):
+        raise ValidationError("This envelope has been submitted; open a new one.")
+    content_type = receipt_check_file(file)
+    budget = _report_budget(access)
+    receipt = Receipt(envelope=envelope, date=date, account_code=_check_code(budget, account_code),
+                      description=description.strip(), amount=_money(amount, "amount"), content_type=content_type,
+                      size=file.size)
+    receipt.file.save(getattr(file, "name", "receipt") or "receipt", file, save=False)
+    try:
+        receipt.full_clean()
+    except ValidationError:
+        receipt.file.delete(save=False)
+        raise
+    receipt.save()
+    PettyCashEnvelope.objects.filter(pk=envelope.pk).update(total=F("total") + receipt.amount)
+    _audit(access, "receipt.add", receipt, {"envelope": envelope.number, "amount": receipt.amount})
+    return receipt
+
+
+@transaction.atomic
+def petty_cash_envelope_submit(*, access: ProductionAccess, envelope_id: int) -> PettyCashEnvelope:
+    envelope = _envelope(access, envelope_id)
+    if envelope.status not in (PettyCashEnvelope.Status.OPEN, PettyCashEnvelope.Status.REJECTED):
+        raise ValidationError("This envelope was already submitted.")
+    if not envelope.receipts.exists():
+        raise ValidationError("Add the receipts before submitting the envelope.")
+    envelope.status = PettyCashEnvelope.Status.SUBMITTED
+    envelope.save(update_fields=["status", "updated_at"])
+    _audit(access, "petty_cash_envelope.submit", envelope, {"total": envelope.total})
+    return envelope
+
+
+@transaction.atomic
+def petty_cash_envelope_decide(*, access: ProductionAccess, envelope_id: int, approve: bool,
+                               note: str = "") -> PettyCashEnvelope:
+    """Accounting approves (posting each receipt as an actual) or rejects with a note. The float
+    holder never approves their own envelope."""
+    _require_edit(access)
+    envelope = _envelope(access, envelope_id)
+    if envelope.cash_float.holder_id == access.user.pk:
+        raise ActionDenied(Action.EDIT_BUDGET, "Someone else must approve your own petty cash envelope.")
+    if envelope.status != PettyCashEnvelope.Status.SUBMITTED:
+        raise ValidationError("Only a submitted envelope can be approved or rejected.")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Say why the envelope is rejected."})
+    envelope.status = PettyCashEnvelope.Status.APPROVED if approve else PettyCashEnvelope.Status.REJECTED
+    envelope.note = note.strip()[:300]
+    envelope.decided_by = access.user
+    envelope.save(update_fields=["status", "note", "decided_by", "updated_at"])
+    if approve:
+        budget = _report_budget(access)
+        cash = envelope.cash_float
+        for receipt in envelope.receipts.all():
+            _post(access.production, budget, actor=access.user, account_code=receipt.account_code,
+                  amount=receipt.amount, currency=cash.currency, date=receipt.date,
+                  source=Transaction.Source.PETTY_CASH, reference=f"PC {cash.pk}/{envelope.number}",
+                  description=receipt.description)
+    _audit(access, "petty_cash_envelope.approve" if approve else "petty_cash_envelope.reject", envelope,
+           {"total": envelope.total, "note": envelope.note})
+    return envelope
+
+
+def float_spent(cash: PettyCashFloat) -> Decimal:
+    """Receipts in approved or submitted envelopes: above `cash.amount` means overspent (flagged)."""
+    return Receipt.objects.filter(envelope__cash_float=cash).exclude(
+        envelope__status=PettyCashEnvelope.Status.REJECTED).aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+# --- estimates to complete and hot cost -----------------------------------------------------------
+
+
+@transaction.atomic
+def cost_estimate_set(*, access: ProductionAccess, budget_id: int, account_code: str, etc: Decimal | str | None,
+                      note: str = "") -> CostEstimate | None:
+    """Set an account's estimate to complete (>= 0); None (or "") returns it to the default rule."""
+    _require_edit(access)
+    budget = Budget.objects.get(production=access.production, pk=budget_id)
+    code = _check_code(budget, account_code)
+    existing = CostEstimate.objects.select_for_update().filter(budget=budget, account_code=code).first()
+    old = existing.etc if existing else None
+    if etc is None or str(etc).strip() == "":
+        if existing:
+            existing.delete()
+        _audit(access, "cost_estimate.reset", budget, {"account": code, "etc": [old, None]})
+        return None
+    value = _money(etc, "etc", positive=False)
+    if value < 0:
+        raise ValidationError({"etc": "An estimate to complete cannot be negative."})
+    estimate = existing or CostEstimate(budget=budget, account_code=code)
+    estimate.etc, estimate.note, estimate.updated_by = value, note.strip()[:200], access.user
+    estimate.full_clean()
+    estimate.save()
+    _audit(access, "cost_estimate.set", estimate, {"account": code, "etc": [old, value]})
+    return estimate
+
+
+@transaction.atomic
+def hot_cost_day_save(*, access: ProductionAccess, date: dt.date, planned_hours: Decimal = ZERO,
+                      actual_hours: Decimal = ZERO, overtime_hours: Decimal = ZERO, meal_penalties: int = 0,
+                      planned_cost: Decimal = ZERO, actual_cost: Decimal = ZERO, notes: str = "") -> HotCostDay:
+    """Create or update one shooting day's hot cost."""
+    _require_edit(access)
+    day = HotCostDay.objects.select_for_update().filter(production=access.production, date=date).first()
+    day = day or HotCostDay(production=access.production, date=date)
+    for name, value in [("planned_hours", planned_hours), ("actual_hours", actual_hours),
+                        ("overtime_hours", overtime_hours), ("meal_penalties", meal_penalties),
+                        ("planned_cost", planned_cost), ("actual_cost", actual_cost), ("notes", notes)]:
+        setattr(day, name, value)
+    day.full_clean()
+    day.save()
+    _audit(access, "hot_cost.save", day, {"date": date.isoformat(), "actual_cost": day.actual_cost})
+    return day
