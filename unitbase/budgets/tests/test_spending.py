@@ -43,8 +43,7 @@ def flat_line(access, budget, code, rate, currency="USD", description="Line"):
                                     amount="1", unit="flat", x="1", rate=D(rate), currency=currency)
 
 
-@pytest.fixture
-def staff(db):
+def make_staff():
     """A production with a locked feature budget: 2510 grip rental 10,000; 2810 props 5,000;
     3301 DP 40,000 (+ a GBP rate of 1.25)."""
     production = make_production(title="Cost Report Feature")
@@ -65,6 +64,11 @@ def staff(db):
     services.exchange_rate_set(access=upm, budget_id=budget.pk, currency="GBP", rate=D("1.25"))
     budget = services.budget_lock(access=upm, budget_id=budget.pk)
     return Staff(production=production, budget=budget, **users)
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
 
 
 def test_transaction_post_converts_and_audits(staff):
