@@ -175,3 +175,19 @@ def test_delegations_page(client, crew):
     assert client.post(url("delegation_end", crew.production, d.pk)).status_code == 302
     d.refresh_from_db()
     assert d.ended_at is not None
+
+
+def test_inbox_query_count_does_not_grow_with_requests(client, crew, submit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit("500")
+    client.force_login(crew.camera_head)
+    client.get(url("inbox", crew.production))  # the first visit records the current production
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url("inbox", crew.production)).status_code == 200
+    for _ in range(4):
+        submit("500")
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url("inbox", crew.production)).status_code == 200
+    assert len(five) == len(one)
