@@ -137,6 +137,10 @@ class Day:
         return hours_label(self.minutes)
 
     @property
+    def cast_sorted(self) -> list[int]:
+        return sorted(self.cast)
+
+    @property
     def has_night(self) -> bool:
         return any(s.kind == Strip.Kind.SCENE and s.dn == "N" for s in self.strips)
 

@@ -654,3 +654,47 @@ def feed_revoke(*, access: ProductionAccess, feed_id: int) -> CalendarFeed:
     feed.save(update_fields=["revoked_at"])
     _audit(access, "feed_revoke", feed)
     return feed
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_demo_seed(
+    *, access: ProductionAccess, shoot_start: date, shoot_end: date, prep_start: date | None = None,
+    wrap_end: date | None = None, holiday: date | None = None,
+) -> ScheduleVersion:
+    """The demo's schedule, for `unitbase demo` to call once the script is imported: a main-unit
+    calendar, a published and applied version over the shoot days, a second draft that differs,
+    and an unavailable cast member on a day they are scheduled (a conflict the board shows)."""
+    unit = Unit.objects.filter(production=access.production, kind=Unit.Kind.MAIN).order_by("id").first()
+    if unit is None:
+        raise ValidationError({"unit": "The production has no main unit."})
+    calendar_set(access=access, unit_id=unit.pk, shoot_start=shoot_start, shoot_end=shoot_end, prep_start=prep_start,
+                 wrap_end=wrap_end, default_call=time(7, 0))
+    if holiday:
+        calendar_day_set(access=access, unit_id=unit.pk, date=holiday, kind=CalendarDay.Kind.HOLIDAY, note="Bank holiday")
+    calendar = ProductionCalendar.objects.get(unit=unit)
+    exceptions = selectors.calendar_exceptions(calendar)
+    days = sum(1 for d in shoot_dates(calendar, exceptions, 400) if d <= shoot_end)
+    total = sum(Scene.objects.filter(revision=revision_current(access=access)).values_list("eighths", flat=True))
+    per_day = max(8, -(-total // max(days, 1)))
+    version = schedule_create(access=access, unit_id=unit.pk, name="White (shooting)", layout="auto", by="pages", limit=per_day)
+    version_publish(access=access, version_id=version.pk, revision=version.revision)
+    version = version_apply(access=access, version_id=version.pk, revision=version.revision + 1)
+    draft = version_duplicate(access=access, version_id=version.pk, name="Blue (weather cover)")
+    board = _strips(draft, BOARD)
+    exteriors = [s for s in board if s.kind == Strip.Kind.SCENE and (s.scene.int_ext or "").startswith("EXT")][:2]
+    if exteriors:
+        strip_move(access=access, version_id=draft.pk, revision=draft.revision, strip_ids=[s.pk for s in exteriors],
+                   to=BOARD, index=len(board))
+    from .selectors import board_get
+
+    applied = board_get(access=access, version=version)
+    for day in applied.days[1:]:
+        members = [c for s in day.strips for c in getattr(s, "cast_members", [])]
+        if members and day.date:
+            availability_set(access=access, date=day.date, status=Availability.Status.UNAVAILABLE,
+                             cast_member_id=members[-1].pk, note="Theatre matinee")
+            break
+    return version
