@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from unitbase.accounts.api import TokenAuth
 from unitbase.accounts.api import router as accounts_router
+from unitbase.approvals.api import router as approvals_router
 from unitbase.budgets.api import router as budgets_router
 from unitbase.people.api import router as people_router
 from unitbase.productions.api import router as productions_router
@@ -118,3 +119,4 @@ api.add_router("/productions", productions_router)
 api.add_router("/productions", people_router)
 api.add_router("/productions", scripts_router)
 api.add_router("/productions", budgets_router)
+api.add_router("/productions", approvals_router)
