@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "unitbase.people",
     "unitbase.scripts",
     "unitbase.scheduling",
+    "unitbase.callsheets",
     "unitbase.approvals",
     "unitbase.budgets",
     "unitbase.payroll",

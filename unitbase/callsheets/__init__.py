@@ -1,0 +1,1 @@
+"""Call sheets with tracked distribution, and daily production reports."""
