@@ -137,6 +137,10 @@ class Day:
         return hours_label(self.minutes)
 
     @property
+    def running_hours(self) -> str:
+        return hours_label(self.running_minutes)
+
+    @property
     def cast_sorted(self) -> list[int]:
         return sorted(self.cast)
 

@@ -659,6 +659,15 @@ def feed_revoke(*, access: ProductionAccess, feed_id: int) -> CalendarFeed:
 # --- demo ----------------------------------------------------------------------------------------
 
 
+def _days_needed(sizes: list[int], limit: int) -> int:
+    count, used = 0, 0
+    for size in sizes:
+        if used and used + size > limit:
+            count, used = count + 1, 0
+        used += size
+    return count + (1 if used else 0)
+
+
 @transaction.atomic
 def schedule_demo_seed(
     *, access: ProductionAccess, shoot_start: date, shoot_end: date, prep_start: date | None = None,
@@ -677,8 +686,10 @@ def schedule_demo_seed(
     calendar = ProductionCalendar.objects.get(unit=unit)
     exceptions = selectors.calendar_exceptions(calendar)
     days = sum(1 for d in shoot_dates(calendar, exceptions, 400) if d <= shoot_end)
-    total = sum(Scene.objects.filter(revision=revision_current(access=access)).values_list("eighths", flat=True))
-    per_day = max(8, -(-total // max(days, 1)))
+    sizes = list(Scene.objects.filter(revision=revision_current(access=access)).order_by("order").values_list("eighths", flat=True))
+    per_day = max(8, -(-sum(sizes) // max(days, 1)))
+    while _days_needed(sizes, per_day) > days and per_day < 80:
+        per_day += 1
     version = schedule_create(access=access, unit_id=unit.pk, name="White (shooting)", layout="auto", by="pages", limit=per_day)
     version_publish(access=access, version_id=version.pk, revision=version.revision)
     version = version_apply(access=access, version_id=version.pk, revision=version.revision + 1)

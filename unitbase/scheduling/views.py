@@ -517,7 +517,7 @@ def dood(request, access, version_id):
     if fmt != "html":
         return exports.respond(report, fmt)
     categories = BreakdownCategory.objects.filter(production=access.production).exclude(key="cast")
-    return render(request, "scheduling/dood.html", {"report": report, "version": version, "categories": categories, "category": category})
+    return render(request, "scheduling/dood.html", {**report.context, "report": report, "version": version, "categories": categories, "category": category})
 
 
 @production_view(READ_ACTION)

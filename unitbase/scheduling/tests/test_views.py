@@ -1,0 +1,199 @@
+# ruff: noqa: F811  (fixtures imported from test_services are used as parameters)
+"""Pages: access by role (allowed, 403 changing nothing, 404), board edits over htmx including the
+409 on a stale revision, reports in every format, iCal feeds."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_production, member
+from unitbase.productions.authority import Role
+from unitbase.scheduling import services
+from unitbase.scheduling.models import CalendarFeed, ScheduleVersion, Strip
+
+from .test_services import ad, calendar, cast, production, script, unit, upm, version  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, production, *args, **query):
+    u = reverse(f"scheduling:{name}", args=[production.pk, *args])
+    if query:
+        u += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return u
+
+
+def login(client, production, role):
+    m = member(production, role)
+    client.force_login(m.user)
+    return m
+
+
+def order(version):
+    return list(Strip.objects.filter(version=version, section="board").order_by("position").values_list("pk", flat=True))
+
+
+def test_every_member_reads_the_pages(client, production, version):
+    login(client, production, Role.CREW)
+    for name, args in [("home", []), ("board", [version.pk]), ("versions", []), ("availability", []),
+                       ("preferences", []), ("calendar", [version.schedule.unit_id]), ("dood", [version.pk]),
+                       ("oneliner", [version.pk]), ("shooting", [version.pk])]:
+        response = client.get(url(name, production, *args), follow=True)
+        assert response.status_code == 200, name
+    board = client.get(url("board", production, version.pk)).content.decode()
+    assert 'data-can-edit="0"' in board and "HARBOUR" in board and "Read only" in board
+
+
+def test_htmx_move_returns_the_board_and_saves(client, production, version):
+    login(client, production, Role.FIRST_AD)
+    s3 = Strip.objects.get(version=version, scene__number="3")
+    response = client.post(url("move", production, version.pk), {"revision": 1, "strip_ids": [s3.pk], "to": "boneyard"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-revision="2"' in body and "Moved 1 strip to the boneyard." in body
+    assert Strip.objects.get(pk=s3.pk).section == "boneyard"
+
+
+def test_stale_move_is_409_with_fresh_board_and_changes_nothing(client, production, version):
+    login(client, production, Role.FIRST_AD)
+    s1, s2 = (Strip.objects.get(version=version, scene__number=n) for n in ("1", "2"))
+    client.post(url("move", production, version.pk), {"revision": 1, "strip_ids": [s1.pk], "index": 3}, HTTP_HX_REQUEST="true")
+    before = order(version)
+    response = client.post(url("move", production, version.pk), {"revision": 1, "strip_ids": [s2.pk], "to": "boneyard"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else changed this schedule version" in body and 'data-revision="2"' in body
+    assert order(version) == before and Strip.objects.get(pk=s2.pk).section == "board"
+
+
+def test_bad_move_is_422_and_changes_nothing(client, production, version):
+    login(client, production, Role.FIRST_AD)
+    s1 = Strip.objects.get(version=version, scene__number="1")
+    before = order(version)
+    response = client.post(url("move", production, version.pk), {"revision": 1, "strip_ids": [s1.pk], "date": "2027-03-06"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert "not a shoot day" in response.content.decode()
+    assert order(version) == before and ScheduleVersion.objects.get(pk=version.pk).revision == 1
+
+
+@pytest.mark.parametrize("role", [Role.CREW, Role.CAST, Role.DEPARTMENT_HEAD, Role.PRODUCER])
+def test_roles_without_change_schedule_get_403_and_change_nothing(client, production, version, role):
+    login(client, production, role)
+    s1 = Strip.objects.get(version=version, scene__number="1")
+    before = order(version)
+    for name, data in [("move", {"revision": 1, "strip_ids": [s1.pk], "to": "boneyard"}),
+                       ("day_break_add", {"revision": 1}), ("auto_breaks", {"revision": 1, "by": "pages"})]:
+        response = client.post(url(name, production, version.pk), data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 403, name
+    response = client.post(url("version_action", production, version.pk, "publish"), {"revision": 1})
+    assert response.status_code == 403
+    response = client.post(url("availability", production), {"subject": "set:PUB", "date": "2027-03-01", "status": "unavailable"})
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert order(version) == before and version.revision == 1 and version.status == "draft"
+
+
+def test_non_member_gets_404_and_other_productions_version_is_404(client, production, version):
+    outsider = make_production(title="Elsewhere")
+    m = member(outsider, Role.UPM)
+    client.force_login(m.user)
+    assert client.get(url("board", production, version.pk)).status_code == 404
+    assert client.get(url("board", outsider, version.pk)).status_code == 404
+    s1 = Strip.objects.get(version=version, scene__number="1")
+    assert client.post(url("move", outsider, version.pk), {"revision": 1, "strip_ids": [s1.pk], "to": "boneyard"}).status_code == 404
+    assert Strip.objects.get(pk=s1.pk).section == "board"
+
+
+def test_locked_version_refuses_the_ad_over_the_web(client, production, version, ad):
+    services.version_lock(access=ad, version_id=version.pk, revision=1)
+    login(client, production, Role.FIRST_AD)
+    s1 = Strip.objects.get(version=version, scene__number="1")
+    response = client.post(url("move", production, version.pk), {"revision": 2, "strip_ids": [s1.pk], "to": "boneyard"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 403
+    assert Strip.objects.get(pk=s1.pk).section == "board"
+    assert 'data-can-edit="0"' in client.get(url("board", production, version.pk)).content.decode()
+
+
+def test_versions_page_actions(client, production, version):
+    login(client, production, Role.UPM)
+    assert client.post(url("version_action", production, version.pk, "publish"), {"revision": 1}).status_code == 302
+    assert client.post(url("version_action", production, version.pk, "apply"), {"revision": 2}).status_code == 302
+    assert client.post(url("version_action", production, version.pk, "duplicate"), {"name": "Blue"}).status_code == 302
+    blue = ScheduleVersion.objects.get(name="Blue")
+    response = client.post(url("version_action", production, blue.pk, "apply"), {"revision": 1})
+    assert response.status_code == 422 and "Publish the version before applying it." in response.content.decode()
+    response = client.get(url("compare", production, a=version.pk, b=blue.pk))
+    assert response.status_code == 200 and "Every scene is on the same day" in response.content.decode()
+    assert client.post(url("version_action", production, blue.pk, "nonsense"), {"revision": 1}).status_code == 404
+
+
+def test_create_from_the_start_page(client, production, unit, script, calendar):
+    login(client, production, Role.FIRST_AD)
+    page = client.get(url("home", production)).content.decode()
+    assert "Create schedule" in page
+    response = client.post(url("create", production), {"unit": unit.pk, "name": "", "layout": "auto"})
+    assert response.status_code == 422 and not ScheduleVersion.objects.exists()
+    response = client.post(url("create", production), {"unit": unit.pk, "name": "White", "layout": "auto"})
+    assert response.status_code == 302
+    assert Strip.objects.filter(version__name="White", kind="day").count() >= 1
+
+
+def test_reports_in_every_format(client, production, version, ad):
+    services.auto_day_breaks(access=ad, version_id=version.pk, revision=1, by="pages", limit=16)
+    login(client, production, Role.CREW)
+    for name in ("dood", "oneliner", "shooting"):
+        pdf = client.get(url(name, production, version.pk, format="pdf"))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), name
+        csv = client.get(url(name, production, version.pk, format="csv"))
+        assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+        xlsx = client.get(url(name, production, version.pk, format="xlsx"))
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    text = client.get(url("oneliner", production, version.pk, format="csv")).content.decode("utf-8-sig")
+    assert "End of day 1 of 4" in text and "HARBOUR" in text
+    shooting = client.get(url("shooting", production, version.pk)).content.decode()
+    assert "Props:" in shooting and "LAMP" in shooting
+    assert client.get(url("dood", production, version.pk, format="doc")).status_code == 404
+    assert client.get(url("dood", production, version.pk, category="nope")).status_code == 404
+    assert client.get(url("dood", production, 999999)).status_code == 404
+    props = client.get(url("dood", production, version.pk, category="props")).content.decode()
+    assert "LAMP" in props
+
+
+def test_ical_feed_parses_and_revokes(client, production, version, ad, cast):
+    services.auto_day_breaks(access=ad, version_id=version.pk, revision=1, by="pages", limit=16)
+    services.version_publish(access=ad, version_id=version.pk, revision=2)
+    services.version_apply(access=ad, version_id=version.pk, revision=3)
+    feed = services.feed_create(access=ad, unit_id=version.schedule.unit_id)
+    person = services.feed_create(access=ad, cast_member_id=cast["TOBY"].pk)
+    client.logout()
+    body = client.get(url("ical", production, feed.token)).content.decode()
+    lines = body.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and body.endswith("\r\n")
+    assert body.count("BEGIN:VEVENT") == 4 == body.count("END:VEVENT")
+    assert "DTSTART;VALUE=DATE:20270301" in lines and all(len(line.encode()) <= 75 for line in lines)
+    toby = client.get(url("ical", production, person.token)).content.decode()
+    assert toby.count("BEGIN:VEVENT") == 1 and "DTSTART;VALUE=DATE:20270303" in toby  # scenes 4 and 5, day 3
+    services.feed_revoke(access=ad, feed_id=feed.pk)
+    assert client.get(url("ical", production, feed.token)).status_code == 404
+    assert client.get(url("ical", production, "not-a-token")).status_code == 404
+    assert CalendarFeed.objects.count() == 2
+
+
+def test_calendar_page_saves_and_validates(client, production, unit):
+    login(client, production, Role.UPM)
+    response = client.post(url("calendar", production, unit.pk),
+                           {"form": "calendar", "shoot_start": "2027-03-10", "shoot_end": "2027-03-01", "working_weekdays": [0, 1]})
+    assert response.status_code == 422 and "The shoot ends before it starts." in response.content.decode()
+    response = client.post(url("calendar", production, unit.pk),
+                           {"form": "calendar", "shoot_start": "2027-03-01", "shoot_end": "2027-03-12", "working_weekdays": [0, 1, 2, 3, 4]})
+    assert response.status_code == 302
+    response = client.post(url("calendar", production, unit.pk), {"form": "day", "date": "2027-03-03", "kind": "holiday"})
+    assert response.status_code == 302
+    page = client.get(url("calendar", production, unit.pk)).content.decode()
+    assert "March 2027" in page and "Holiday" in page
+    assert unit.calendar.days.get().date == date(2027, 3, 3)
