@@ -486,7 +486,7 @@ def timecard_result(card: Timecard, days: list[TimecardDay] | None = None) -> We
     except (LookupError, ValueError) as exc:
         raise ValidationError(f"Cannot calculate this week: {exc}") from None
     if card.previous_dismissal is None:
-        week.notes.insert(0, "Previous dismissal not entered: the first day's turnaround was not checked.")
+        week.notes.insert(0, "Previous dismissal not entered: the first day's turnaround was not checked")
     return week
 
 
