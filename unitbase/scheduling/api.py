@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from unitbase.productions.api import api_access
 from unitbase.productions.authority import Action
@@ -200,8 +200,8 @@ def _edit(request, production_id, version_id, call):
     try:
         call(access, version)
     except services.StaleVersion as exc:
-        return 409, {"detail": str(exc)}
-    return 200, _board_out(access, _version(access, version_id))
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _board_out(access, _version(access, version_id)))
 
 
 @router.post("/{production_id}/schedule/versions/{version_id}/move", response={200: BoardOut, 409: Conflict})
@@ -235,7 +235,7 @@ def availability_list(request, production_id: int):
 def availability_set(request, production_id: int, payload: AvailabilityIn):
     access = api_access(request, production_id, Action.CHANGE_SCHEDULE)
     row = services.availability_set(access=access, **payload.dict())
-    return (204, None) if row is None else (200, row)
+    return Status(204, None) if row is None else Status(200, row)
 
 
 @router.get("/{production_id}/schedule/versions/{version_id}/dood")
