@@ -76,7 +76,7 @@ class TimecardHeaderForm(forms.Form):
 
 class TimecardCreateForm(forms.Form):
     deal = forms.ChoiceField(label="Engagement")
-    week_ending = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="The last day of the workweek.")
+    week_ending = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), help_text="The last day of the workweek.")
 
     def __init__(self, *args, deals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +89,7 @@ class TimecardCreateForm(forms.Form):
 
 class TimecardFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *TimecardStatus.choices], required=False)
-    week_ending = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    week_ending = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     department = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, departments=(), **kwargs):

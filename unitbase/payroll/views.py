@@ -34,7 +34,7 @@ from .forms import (
     apply_service_errors,
     day_forms,
 )
-from .models import PayrollDeal, PayrollPack, Timecard, TimecardStatus
+from .models import PayLineRow, PayrollDeal, PayrollPack, Timecard, TimecardStatus
 from .permissions import access_timecard, require_manage
 
 
@@ -135,8 +135,16 @@ def _detail_context(access, card: Timecard) -> dict[str, Any]:
             preview = services.timecard_result(card, days)
         except ValidationError as exc:
             preview_error = " ".join(exc.messages)
+    preview_rows = []
+    if preview is not None:
+        for result in preview.days:
+            for line in result.lines:
+                if line.kind != "day_share" or card.deal.rate_unit != "week":
+                    preview_rows.append(_preview_row(result.date, line))
+        preview_rows += [_preview_row(None, line) for line in preview.lines]
     req = services.approval_request(card)
     return {
+        "preview_rows": preview_rows,
         "card": card, "deal": card.deal, "days": days, "day_lines": [(d, by_date.get(d.date, [])) for d in days],
         "week_lines": by_date.get(None, []), "fringes": [line for line in lines if line.is_fringe],
         "violations": [line for line in lines if line.is_violation],
@@ -148,6 +156,14 @@ def _detail_context(access, card: Timecard) -> dict[str, Any]:
         "step": services.approval_step_for(access, card),
         "approval": req, "reject_form": RejectForm(),
         "revisions": Timecard.objects.filter(deal=card.deal, week_ending=card.week_ending).order_by("revision"),
+    }
+
+
+def _preview_row(date, line) -> dict[str, Any]:
+    return {
+        "date": date, "rule_id": line.rule_id, "element": line.rule_id.split(":", 1)[-1], "explanation": line.explanation,
+        "hours": line.hours, "amount": line.amount,
+        "is_violation": line.kind in PayLineRow.VIOLATION_KINDS or ":floor:meal" in line.rule_id,
     }
 
 
