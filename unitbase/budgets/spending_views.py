@@ -1,0 +1,531 @@
+"""Spending and cost-report pages: purchase orders (list, create, detail, submit, close, invoices),
+vendors, petty cash, transactions, hot cost, and the cost report (HTML, PDF, XLSX, ETC edits).
+Thin: forms check shapes, services in spending.py write, reads are scoped by access_spending /
+access_budget. Invalid POSTs answer 422, conflicts 409."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from unitbase.productions.authority import Action
+from unitbase.productions.models import Department
+
+from . import costreport, exports, spending
+from .forms import apply_service_errors
+from .models import (
+    Budget,
+    HotCostDay,
+    Invoice,
+    Payment,
+    PettyCashEnvelope,
+    PettyCashFloat,
+    PurchaseOrder,
+    Transaction,
+    Vendor,
+)
+from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending, sees_all_spending
+
+
+def spending_view(action: str = VIEW_SPENDING, guard=access_spending):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, production_id, *args, **kwargs):
+            access = guard(request.user, production_id, action)
+            request.access = access
+            if request.user.current_production_id != access.production.pk:
+                get_user_model().objects.filter(pk=request.user.pk).update(current_production_id=access.production.pk)
+            return view(request, access, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _lines_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        exc = ValidationError({k.removeprefix("lines.0."): v for k, v in exc.error_dict.items()})
+    apply_service_errors(form, exc)
+
+
+def visible_pos(access):
+    qs = PurchaseOrder.objects.filter(production=access.production).select_related("vendor", "department",
+                                                                                   "requested_by")
+    if not sees_all_spending(access):
+        qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
+                                                       department__isnull=False))
+    return qs
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+
+class VendorForm(forms.Form):
+    name = forms.CharField(max_length=160)
+    contact = forms.CharField(max_length=160, required=False)
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(max_length=40, required=False)
+
+
+class POForm(forms.Form):
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False)
+    description = forms.CharField(max_length=200)
+    currency = forms.CharField(max_length=3, required=False, help_text="Blank: the budget's base currency")
+    account_code = forms.CharField(max_length=20, label="Account")
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.filter(production=access.production)
+        self.fields["department"].queryset = Department.objects.filter(production=access.production)
+
+
+class InvoiceForm(forms.Form):
+    number = forms.CharField(max_length=60, label="Invoice number")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    account_code = forms.CharField(max_length=20, required=False, label="Account", help_text="Blank: the PO's first line")
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+    method = forms.ChoiceField(choices=Payment.Method.choices)
+    reference = forms.CharField(max_length=60, required=False)
+
+
+class FloatForm(forms.Form):
+    holder = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    issued_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = get_user_model().objects.filter(
+            memberships__production=access.production, memberships__is_active=True)
+
+
+class ReceiptForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    account_code = forms.CharField(max_length=20, label="Account")
+    description = forms.CharField(max_length=200)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    file = forms.FileField(label="Receipt (PDF, JPEG or PNG)")
+
+
+class TransactionForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    account_code = forms.CharField(max_length=20, label="Account")
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+    currency = forms.CharField(max_length=3, required=False)
+    source = forms.ChoiceField(choices=Transaction.Source.choices, initial=Transaction.Source.MANUAL)
+    reference = forms.CharField(max_length=80, required=False)
+    description = forms.CharField(max_length=200, required=False)
+
+
+class EstimateForm(forms.Form):
+    account_code = forms.CharField(max_length=20, label="Account")
+    etc = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label="Estimate to complete",
+                             help_text="Blank: back to the default (budget − total cost, at least 0)")
+    note = forms.CharField(max_length=200, required=False)
+
+
+class HotCostForm(forms.ModelForm):
+    class Meta:
+        model = HotCostDay
+        fields = ["date", "planned_hours", "actual_hours", "overtime_hours", "meal_penalties", "planned_cost",
+                  "actual_cost", "notes"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+# --- purchase orders ------------------------------------------------------------------------------
+
+
+@spending_view()
+def po_list(request, access):
+    return _po_list(request, access)
+
+
+def _po_list(request, access, po_form=None, vendor_form=None, status=200):
+    pos = visible_pos(access)
+    state = request.GET.get("status", "")
+    if state in PurchaseOrder.Status.values:
+        pos = pos.filter(status=state)
+    return render(request, "budgets/spending.html", {
+        "pos": pos[:500], "statuses": PurchaseOrder.Status.choices, "state": state,
+        "can_request": spending.can_request_purchase(access),
+        "po_form": po_form or POForm(access=access), "vendor_form": vendor_form or VendorForm(),
+        "vendors": Vendor.objects.filter(production=access.production),
+        "budget": costreport.reporting_budget(access.production),
+    }, status=status)
+
+
+@spending_view(REQUEST_PURCHASE)
+@require_POST
+def po_create(request, access):
+    form = POForm(request.POST, access=access)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            po = spending.purchase_order_create(
+                access=access, vendor_id=d["vendor"].pk, description=d["description"], currency=d["currency"],
+                department_id=d["department"].pk if d["department"] else None,
+                lines=[{"account_code": d["account_code"], "amount": d["amount"], "description": d["description"]}])
+        except ValidationError as exc:
+            _lines_errors(form, exc)
+        else:
+            messages.success(request, f"{po} saved as a draft.")
+            return redirect("budgets:po", access.production.pk, po.pk)
+    return _po_list(request, access, po_form=form, status=422)
+
+
+@spending_view(REQUEST_PURCHASE)
+@require_POST
+def vendor_create(request, access):
+    form = VendorForm(request.POST)
+    if form.is_valid():
+        try:
+            vendor = spending.vendor_create(access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Vendor {vendor} added.")
+            return redirect("budgets:spending", access.production.pk)
+    return _po_list(request, access, vendor_form=form, status=422)
+
+
+def _po_page(request, access, po_id, invoice_form=None, payment_form=None, status=200):
+    try:
+        po = visible_pos(access).get(pk=po_id)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("No such purchase order.") from None
+    from unitbase.approvals.selectors import approval_requests_for_object
+
+    return render(request, "budgets/po_detail.html", {
+        "po": po, "lines": po.lines.all(), "approvals": approval_requests_for_object(obj=po),
+        "invoices": po.invoices.prefetch_related("payments"),
+        "can_edit_budget": access.can(Action.EDIT_BUDGET),
+        "can_submit": po.is_editable and spending.can_request_purchase(access),
+        "invoice_form": invoice_form or InvoiceForm(initial={"date": dt.date.today()}),
+        "payment_form": payment_form or PaymentForm(initial={"date": dt.date.today()}),
+    }, status=status)
+
+
+@spending_view()
+def po_detail(request, access, po_id: int):
+    return _po_page(request, access, po_id)
+
+
+@spending_view(REQUEST_PURCHASE)
+@require_POST
+def po_submit(request, access, po_id: int):
+    try:
+        po = spending.purchase_order_submit(access=access, po_id=po_id)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("No such purchase order.") from None
+    except spending.PurchaseOrderLocked as exc:
+        messages.error(request, exc.message)
+        return redirect("budgets:po", access.production.pk, po_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("budgets:po", access.production.pk, po_id)
+    extra = f" It also asks for approval of a {po.overage:,.2f} overage." if po.overage else ""
+    messages.success(request, f"{po} submitted for approval.{extra}")
+    return redirect("budgets:po", access.production.pk, po_id)
+
+
+@spending_view(Action.EDIT_BUDGET)
+@require_POST
+def po_close(request, access, po_id: int):
+    try:
+        spending.purchase_order_close(access=access, po_id=po_id)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("No such purchase order.") from None
+    except spending.PurchaseOrderLocked as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Purchase order closed; its open balance is released.")
+    return redirect("budgets:po", access.production.pk, po_id)
+
+
+@spending_view(Action.EDIT_BUDGET)
+@require_POST
+def invoice_create(request, access, po_id: int):
+    form = InvoiceForm(request.POST)
+    po = PurchaseOrder.objects.filter(production=access.production, pk=po_id).first()
+    if po is None:
+        raise Http404("No such purchase order.")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            invoice = spending.invoice_record(access=access, vendor_id=po.vendor_id, number=d["number"], date=d["date"],
+                                              purchase_order_id=po.pk,
+                                              lines=[{"account_code": d["account_code"], "amount": d["amount"]}])
+        except ValidationError as exc:
+            _lines_errors(form, exc)
+        else:
+            flag = f" It is {invoice.over_po:,.2f} over the PO." if invoice.over_po else ""
+            (messages.warning if flag else messages.success)(request, f"{invoice} recorded.{flag}")
+            return redirect("budgets:po", access.production.pk, po.pk)
+    return _po_page(request, access, po_id, invoice_form=form, status=422)
+
+
+@spending_view(Action.EDIT_BUDGET)
+@require_POST
+def payment_create(request, access, invoice_id: int):
+    invoice = Invoice.objects.filter(production=access.production, pk=invoice_id).first()
+    if invoice is None:
+        raise Http404("No such invoice.")
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            spending.payment_record(access=access, invoice_id=invoice.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Payment recorded.")
+            return redirect("budgets:po", access.production.pk, invoice.purchase_order_id)
+    if invoice.purchase_order_id is None:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("budgets:transactions", access.production.pk)
+    return _po_page(request, access, invoice.purchase_order_id, payment_form=form, status=422)
+
+
+# --- petty cash -----------------------------------------------------------------------------------
+
+
+def _petty_page(request, access, float_form=None, receipt_form=None, receipt_envelope=None, status=200):
+    floats = PettyCashFloat.objects.filter(production=access.production).select_related("holder")
+    if not access.can(Action.EDIT_BUDGET):
+        floats = floats.filter(holder=access.user)
+    floats = list(floats.prefetch_related("envelopes__receipts"))
+    for f in floats:
+        f.spent = spending.float_spent(f)
+        f.overspent_by = f.spent - f.amount
+        f.overspent = f.overspent_by > 0
+    return render(request, "budgets/pettycash.html", {
+        "floats": floats, "can_edit_budget": access.can(Action.EDIT_BUDGET),
+        "float_form": float_form or FloatForm(access=access, initial={"issued_on": dt.date.today()}),
+        "receipt_form": receipt_form or ReceiptForm(initial={"date": dt.date.today()}),
+        "receipt_envelope": receipt_envelope, "cap_mb": f"{spending.receipt_max_bytes() / 1048576:.1f}",
+    }, status=status)
+
+
+@spending_view(Action.VIEW_PRODUCTION, guard=lambda u, p, a: access_spending_or_member(u, p))
+def petty_cash(request, access):
+    return _petty_page(request, access)
+
+
+def access_spending_or_member(user, production_id):
+    """Petty cash: any member sees their own floats; accounting sees all."""
+    from unitbase.productions.permissions import access_production
+
+    return access_production(user, production_id)
+
+
+@spending_view(Action.EDIT_BUDGET)
+@require_POST
+def float_issue(request, access):
+    form = FloatForm(request.POST, access=access)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            spending.petty_cash_float_issue(access=access, holder_id=d["holder"].pk, amount=d["amount"],
+                                            issued_on=d["issued_on"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Float issued.")
+            return redirect("budgets:petty_cash", access.production.pk)
+    return _petty_page(request, access, float_form=form, status=422)
+
+
+@spending_view(Action.VIEW_PRODUCTION, guard=lambda u, p, a: access_spending_or_member(u, p))
+@require_POST
+def envelope_open(request, access, float_id: int):
+    try:
+        envelope = spending.petty_cash_envelope_open(access=access, float_id=float_id)
+    except PettyCashFloat.DoesNotExist:
+        raise Http404("No such float.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{envelope} opened.")
+    return redirect("budgets:petty_cash", access.production.pk)
+
+
+@spending_view(Action.VIEW_PRODUCTION, guard=lambda u, p, a: access_spending_or_member(u, p))
+@require_POST
+def receipt_add(request, access, envelope_id: int):
+    form = ReceiptForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            spending.receipt_add(access=access, envelope_id=envelope_id, date=d["date"], account_code=d["account_code"],
+                                 description=d["description"], amount=d["amount"], file=d["file"])
+        except PettyCashEnvelope.DoesNotExist:
+            raise Http404("No such envelope.") from None
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Receipt added.")
+            return redirect("budgets:petty_cash", access.production.pk)
+    return _petty_page(request, access, receipt_form=form, receipt_envelope=envelope_id, status=422)
+
+
+@spending_view(Action.VIEW_PRODUCTION, guard=lambda u, p, a: access_spending_or_member(u, p))
+@require_POST
+def envelope_action(request, access, envelope_id: int, verb: str):
+    try:
+        if verb == "submit":
+            spending.petty_cash_envelope_submit(access=access, envelope_id=envelope_id)
+        elif verb in ("approve", "reject"):
+            spending.petty_cash_envelope_decide(access=access, envelope_id=envelope_id, approve=verb == "approve",
+                                                note=request.POST.get("note", ""))
+        else:
+            raise Http404("No such action.")
+    except PettyCashEnvelope.DoesNotExist:
+        raise Http404("No such envelope.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Envelope {verb}{'ted' if verb == 'submit' else 'd'}.")
+    return redirect("budgets:petty_cash", access.production.pk)
+
+
+# --- transactions and hot cost --------------------------------------------------------------------
+
+
+def _txn_page(request, access, form=None, status=200):
+    return render(request, "budgets/transactions.html", {
+        "transactions": Transaction.objects.filter(production=access.production).select_related("posted_by")[:200],
+        "form": form or TransactionForm(initial={"date": dt.date.today()}),
+        "can_edit_budget": access.can(Action.EDIT_BUDGET),
+    }, status=status)
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def transactions(request, access):
+    if request.method == "POST":
+        access.require(Action.EDIT_BUDGET)
+        form = TransactionForm(request.POST)
+        if form.is_valid():
+            try:
+                spending.transaction_post(access=access, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Transaction posted.")
+                return redirect("budgets:transactions", access.production.pk)
+        return _txn_page(request, access, form=form, status=422)
+    return _txn_page(request, access)
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def hot_cost(request, access):
+    form = HotCostForm(request.POST or None, initial={"date": dt.date.today()})
+    status = 200
+    if request.method == "POST":
+        access.require(Action.EDIT_BUDGET)
+        if form.is_valid():
+            try:
+                spending.hot_cost_day_save(access=access, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Hot cost saved.")
+                return redirect("budgets:hot_cost", access.production.pk)
+        status = 422
+    days = list(HotCostDay.objects.filter(production=access.production))
+    running = 0
+    for day in days:
+        running += day.over_under
+        day.cumulative = running
+    return render(request, "budgets/hotcost.html", {"days": days, "form": form,
+                                                    "can_edit_budget": access.can(Action.EDIT_BUDGET)}, status=status)
+
+
+# --- cost report ----------------------------------------------------------------------------------
+
+
+def _week(request) -> tuple[dt.date, str]:
+    raw = request.GET.get("week", "")
+    try:
+        week = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return _default_week(), "Enter the week ending as a date (YYYY-MM-DD); showing this week."
+    return week or _default_week(), ""
+
+
+def _default_week() -> dt.date:
+    today = dt.date.today()
+    return today + dt.timedelta(days=6 - today.weekday())  # the coming Sunday
+
+
+def _report(request, access, budget_id):
+    try:
+        budget = Budget.objects.select_related("production").get(production=access.production, pk=budget_id)
+    except ObjectDoesNotExist:
+        raise Http404("No such budget.") from None
+    week, warning = _week(request)
+    return costreport.cost_report(access=access, budget=budget, week_ending=week), warning
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def cost_report(request, access, budget_id: int):
+    return _cost_report_page(request, access, budget_id)
+
+
+def _cost_report_page(request, access, budget_id: int, form=None, status=200):
+    report, warning = _report(request, access, budget_id)
+    return render(request, "budgets/costreport.html", {
+        "report": report, "budget": report.budget, "warning": warning, "show_all": request.GET.get("all") == "1",
+        "rows": exports.cost_report_rows(report, include_empty=request.GET.get("all") == "1"),
+        "columns": exports.COST_COLUMNS, "query": request.GET.urlencode(),
+        "can_edit": access.can(Action.EDIT_BUDGET), "form": form or EstimateForm(),
+    }, status=status)
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def cost_report_pdf(request, access, budget_id: int):
+    report, _ = _report(request, access, budget_id)
+    return exports.cost_report_pdf_response(report)
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def cost_report_xlsx(request, access, budget_id: int):
+    report, _ = _report(request, access, budget_id)
+    return exports.cost_report_xlsx_response(report)
+
+
+@spending_view(Action.EDIT_BUDGET, guard=access_budget)
+@require_POST
+def cost_estimate(request, access, budget_id: int):
+    form = EstimateForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            spending.cost_estimate_set(access=access, budget_id=budget_id, account_code=d["account_code"],
+                                       etc=d["etc"], note=d["note"])
+        except Budget.DoesNotExist:
+            raise Http404("No such budget.") from None
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Estimate to complete for {d['account_code']} saved.")
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            return redirect(reverse("budgets:cost_report", args=[access.production.pk, budget_id]) + query)
+    return _cost_report_page(request, access, budget_id, form=form, status=422)
