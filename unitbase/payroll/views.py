@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unitbase.approvals.selectors import approval_pending_for_user
 from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.authority import Action, Scope
 from unitbase.productions.decorators import production_view
@@ -87,8 +88,9 @@ def cards(request, access):
         access=access, status=data.get("status") or "", week_ending=data.get("week_ending"),
         department_id=data.get("department"),
     ))
+    decidable = {req.pk for req in approval_pending_for_user(access=access)} if access.can(Action.APPROVE_TIMECARDS) else set()
     for card in rows:
-        card.may_decide = services.approval_step_for(access, card) is not None
+        card.may_decide = card.approval_request_id in decidable and not services.is_own(access, card.deal)
     counts = defaultdict(int)
     for card in rows:
         counts[card.status] += 1

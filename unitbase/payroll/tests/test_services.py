@@ -315,3 +315,26 @@ def test_cast_card_skips_the_department_step_and_can_be_withdrawn(crew):
     card = services.timecard_submit(access=acc, timecard_id=card.pk)
     card = services.timecard_approve(access=crew.access(crew.accountant), timecard_id=card.pk)
     assert card.status == TimecardStatus.APPROVED and card.department_approved_at is None
+
+
+def test_submit_refused_when_nobody_can_approve_changes_nothing():
+    production = make_production(title="Tiny Short")
+    user = member(production, Role.CREW, department_name="Camera").user
+    ac = hire(production, user=user)
+    deal = services.deal_set(access=_manager(production), crew_member=ac,
+                             pack_id="iatse-crew-daily-hourly", rate=Decimal("50"), rate_unit="hour")
+    for membership in production.memberships.exclude(user=user):
+        membership.is_active = False
+        membership.save()
+    acc = access_for(user, production)
+    card = services.timecard_create(access=acc, deal=deal, week_ending=WEEK_ENDING)
+    meal_day(acc, card)
+    with pytest.raises(ValidationError, match="Nobody on this production other than you"):
+        services.timecard_submit(access=acc, timecard_id=card.pk)
+    card.refresh_from_db()
+    assert card.status == TimecardStatus.DRAFT and card.calculated_at is None and not card.pay_lines.exists()
+    assert not AuditEvent.objects.filter(action="timecard.submit").exists()
+
+
+def _manager(production):
+    return access_for(member(production, Role.PRODUCTION_ACCOUNTANT).user, production)

@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from unitbase.payroll import services
@@ -155,3 +157,23 @@ def test_correction_page_flow(client, crew):
     response = client.post(url("correct", crew.production, card.pk))
     new = Timecard.objects.get(previous=card)
     assert response.status_code == 302 and response.url == url("edit", crew.production, new.pk)
+
+
+def test_cards_list_query_count_does_not_grow_with_cards(client, crew, django_assert_max_num_queries):
+    def add(deal, user, week):
+        acc = crew.access(user)
+        card = services.timecard_create(access=acc, deal=deal, week_ending=week)
+        meal_day(acc, card, date=week - dt.timedelta(days=3))
+        services.timecard_submit(access=acc, timecard_id=card.pk)
+
+    add(crew.deal, crew.crew_user, WEEK_ENDING)
+    client.force_login(crew.accountant)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url("cards", crew.production)).status_code == 200
+    add(crew.deal2, crew.other_user, WEEK_ENDING)
+    add(crew.grip_deal, crew.grip_head, WEEK_ENDING)
+    add(crew.deal, crew.crew_user, WEEK_ENDING + dt.timedelta(days=7))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url("cards", crew.production)).content.decode()
+    # Only the grip head's own card skipped its department step; the others wait for their head.
+    assert page.count('class="button small"') == 1
