@@ -1,0 +1,327 @@
+"""Reads for call sheets and production reports, scoped by a ProductionAccess.
+
+`sheet_data` turns a call sheet into the plain dict that every rendering uses (office page,
+print, PDF, personal links) and that publishing freezes as a revision snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from unitbase.productions.authority import Action
+from unitbase.productions.permissions import ProductionAccess
+from unitbase.scheduling.models import ScheduleVersion
+from unitbase.scheduling.selectors import Board, Day, board_get, eighths_label, version_applied
+
+from .models import (
+    CallSheet,
+    CallSheetLocation,
+    CallSheetPreferences,
+    CallSheetRevision,
+    DailyReport,
+    Delivery,
+    Recipient,
+)
+from .sun import sun_times
+from .weather import weather_for
+
+
+def hhmm(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def preferences_get(production) -> CallSheetPreferences:
+    return CallSheetPreferences.objects.filter(production=production).first() or CallSheetPreferences(production=production)
+
+
+@dataclass
+class ShootDay:
+    version: ScheduleVersion
+    board: Board
+    day: Day
+
+    @property
+    def total_days(self) -> int:
+        return len([d for d in self.board.days if d.strips])
+
+
+def shoot_day_get(*, access: ProductionAccess, unit_id: int, shoot_date: date) -> ShootDay:
+    """The day of the unit's applied schedule that falls on `shoot_date`, or a clear error."""
+    version = version_applied(access=access, unit_id=unit_id)
+    if version is None:
+        raise ValidationError({"shoot_date": "This unit has no applied schedule: apply a published schedule version first."})
+    board = board_get(access=access, version=version)
+    day = board.day_of_date(shoot_date)
+    if day is None or not day.strips:
+        raise ValidationError({"shoot_date": f"{shoot_date:%a %d %b %Y} is not a shoot day of the applied schedule ({version.name})."})
+    return ShootDay(version=version, board=board, day=day)
+
+
+def shoot_dates_of_unit(*, access: ProductionAccess, unit_id: int) -> list[tuple[int, date]]:
+    version = version_applied(access=access, unit_id=unit_id)
+    if version is None:
+        return []
+    board = board_get(access=access, version=version)
+    return [(d.number, d.date) for d in board.days if d.date and d.strips]
+
+
+def callsheet_list(*, access: ProductionAccess) -> QuerySet[CallSheet]:
+    return CallSheet.objects.filter(production=access.production).select_related("unit").order_by("-shoot_date", "unit_id")
+
+
+def callsheet_get(*, access: ProductionAccess, call_sheet_id: int) -> CallSheet:
+    try:
+        return CallSheet.objects.select_related("unit", "production").get(production=access.production, pk=int(call_sheet_id))
+    except (CallSheet.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such call sheet.") from None
+
+
+def location_list(*, access: ProductionAccess) -> QuerySet[CallSheetLocation]:
+    return CallSheetLocation.objects.filter(production=access.production)
+
+
+def latest_revision(call_sheet: CallSheet) -> CallSheetRevision | None:
+    return call_sheet.revisions.order_by("-number").first()
+
+
+# --- the document ------------------------------------------------------------------------------------
+
+
+def sheet_data(call_sheet: CallSheet) -> dict:
+    """Everything a call sheet shows, as JSON-friendly values (times as HH:MM)."""
+    production = call_sheet.production
+    prefs = preferences_get(production)
+    scenes = list(call_sheet.scenes.all())
+    keys = []
+    for s in scenes:
+        if s.set_key and s.set_key not in keys:
+            keys.append(s.set_key)
+    locs = {loc.set_key: loc for loc in CallSheetLocation.objects.filter(production=production, set_key__in=keys)}
+    locations = []
+    sun: dict[str, str] = {}
+    first_coords = None
+    for key in keys:
+        loc = locs.get(key)
+        if loc is None:
+            name = next(s.set_name for s in scenes if s.set_key == key)
+            locations.append({"set": name, "name": name, "address": "", "map_url": "", "parking": "", "base_camp": "",
+                              "hospital_name": "", "hospital_address": "", "hospital_phone": "", "notes": "", "missing": True})
+            continue
+        if loc.latitude is not None and first_coords is None:
+            first_coords = (loc.latitude, loc.longitude)
+            sun = sun_times(latitude=loc.latitude, longitude=loc.longitude, when=call_sheet.shoot_date,
+                            time_zone=production.time_zone)
+        locations.append({
+            "set": next(s.set_name for s in scenes if s.set_key == key), "name": loc.name, "address": loc.address,
+            "map_url": loc.map_url, "parking": loc.parking, "base_camp": loc.base_camp,
+            "hospital_name": loc.hospital_name, "hospital_address": loc.hospital_address,
+            "hospital_phone": loc.hospital_phone, "notes": loc.notes, "missing": False,
+        })
+    hospital = next((loc for loc in locations if loc["hospital_name"]), None)
+    weather = weather_for(latitude=first_coords[0] if first_coords else None,
+                          longitude=first_coords[1] if first_coords else None,
+                          when=call_sheet.shoot_date, entered=call_sheet.weather)
+    loc_name = {key: (locs[key].name if key in locs else "") for key in keys}
+    scene_rows = [{
+        "number": s.number, "ie": s.int_ext, "dn": s.day_night, "set": s.set_name, "synopsis": s.synopsis,
+        "pages": eighths_label(s.eighths), "eighths": s.eighths, "cast": s.cast_numbers, "location": loc_name.get(s.set_key, ""),
+    } for s in scenes]
+    cast_rows = []
+    for c in call_sheet.cast_rows.select_related("cast_member__person"):
+        person = c.cast_member.person if c.cast_member else None
+        cast_rows.append({
+            "number": c.cast_number, "character": c.character, "actor": c.actor, "status": c.status_code,
+            "pickup": hhmm(c.pickup), "makeup": hhmm(c.makeup), "on_set": hhmm(c.on_set), "remarks": c.remarks,
+            "person_id": person.pk if person else None, "phone": person.phone if person else "",
+        })
+    background = [{
+        "kind": b.get_kind_display(), "description": b.description, "count": b.count, "call": hhmm(b.call_time),
+        "report_to": b.report_to, "notes": b.notes,
+    } for b in call_sheet.background_rows.all()]
+    crew: list[dict] = []
+    general = hhmm(call_sheet.general_call)
+    for row in call_sheet.crew_rows.select_related("crew_member__person"):
+        if not crew or crew[-1]["department"] != row.department_name:
+            crew.append({"department": row.department_name, "rows": []})
+        person = row.crew_member.person if row.crew_member else None
+        call = hhmm(row.call_time) or general
+        crew[-1]["rows"].append({
+            "position": row.position, "name": row.name, "call": call, "own_call": call != general,
+            "person_id": person.pk if person else None, "phone": person.phone if person else "",
+        })
+    return {
+        "production": production.title,
+        "unit": call_sheet.unit.name,
+        "date": call_sheet.shoot_date.isoformat(),
+        "date_label": f"{call_sheet.shoot_date:%A %-d %B %Y}",
+        "day_label": call_sheet.day_label,
+        "revision": call_sheet.revision,
+        "change_note": call_sheet.change_note,
+        "general_call": general,
+        "shooting_call": hhmm(call_sheet.shooting_call),
+        "estimated_wrap": hhmm(call_sheet.estimated_wrap),
+        "lunch": call_sheet.lunch,
+        "weather": weather,
+        "sun": sun,
+        "hospital": hospital,
+        "locations": locations,
+        "scenes": scene_rows,
+        "total_pages": eighths_label(sum(s.eighths for s in scenes)),
+        "cast": cast_rows,
+        "background": background,
+        "crew": crew,
+        "crew_count": sum(len(d["rows"]) for d in crew),
+        "safety_notes": call_sheet.safety_notes,
+        "safety_contact": prefs.safety_contact,
+        "safety_hotline": prefs.safety_hotline,
+        "walkie_channels": _lines(call_sheet.walkie_channels),
+        "department_notes": _lines(call_sheet.department_notes),
+        "special_requirements": _lines(call_sheet.special_requirements),
+        "general_notes": call_sheet.general_notes,
+        "advance": call_sheet.advance_schedule,
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def redact(data: dict, *, own_person_id: int | None, show_phones: bool) -> dict:
+    """A copy of `data` for one reader: others' phone numbers removed unless the production shares them."""
+    out = {**data}
+    out["cast"] = [{**r, "phone": r["phone"] if show_phones or (own_person_id and r["person_id"] == own_person_id) else ""}
+                   for r in data["cast"]]
+    out["crew"] = [{**d, "rows": [
+        {**r, "phone": r["phone"] if show_phones or (own_person_id and r["person_id"] == own_person_id) else ""}
+        for r in d["rows"]]} for d in data["crew"]]
+    out["show_phones"] = show_phones
+    return out
+
+
+def office_data(*, access: ProductionAccess, call_sheet: CallSheet, revision: CallSheetRevision | None = None) -> dict:
+    """What the office page shows: the draft as it stands, or a published revision's snapshot."""
+    data = revision.snapshot if revision else sheet_data(call_sheet)
+    show = preferences_get(access.production).share_phone_numbers or access.can(Action.MANAGE_CONTACTS)
+    return redact(data, own_person_id=None, show_phones=show)
+
+
+# --- distribution ------------------------------------------------------------------------------------
+
+
+def recipient_by_token(token: str) -> Recipient:
+    if not token or len(token) > 64:
+        raise Http404("No such call sheet link.")
+    try:
+        return Recipient.objects.select_related("call_sheet", "call_sheet__production", "call_sheet__unit", "person").get(token=token)
+    except Recipient.DoesNotExist:
+        raise Http404("No such call sheet link.") from None
+
+
+def distribution(*, access: ProductionAccess, call_sheet: CallSheet) -> list[Recipient]:
+    """Recipients with their latest delivery attached as `.last` (two queries)."""
+    recipients = list(call_sheet.recipients.order_by("kind", "name"))
+    latest: dict[int, Delivery] = {}
+    for d in Delivery.objects.filter(recipient__call_sheet=call_sheet).order_by("recipient_id", "-queued_at", "-id"):
+        latest.setdefault(d.recipient_id, d)
+    for r in recipients:
+        r.last = latest.get(r.pk)
+        r.confirmed_current = r.confirmed_revision == call_sheet.revision and call_sheet.is_published
+    return recipients
+
+
+# --- production reports ------------------------------------------------------------------------------
+
+
+def dpr_list(*, access: ProductionAccess) -> QuerySet[DailyReport]:
+    return DailyReport.objects.filter(production=access.production).select_related("unit").order_by("-shoot_date")
+
+
+def dpr_get(*, access: ProductionAccess, report_id: int) -> DailyReport:
+    try:
+        return DailyReport.objects.select_related("unit", "production", "approved_by").get(
+            production=access.production, pk=int(report_id))
+    except (DailyReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such production report.") from None
+
+
+@dataclass
+class Progress:
+    eighths_planned_today: int
+    eighths_shot_today: int
+    eighths_planned_to_date: int
+    eighths_shot_to_date: int
+    scenes_planned_to_date: int
+    scenes_completed_to_date: int
+    minutes_shot_today: int
+    minutes_shot_to_date: int
+    setups_today: int
+    setups_to_date: int
+    total_eighths: int
+    days_ahead: float  # negative: behind
+
+    @property
+    def pages_planned_today(self) -> str:
+        return eighths_label(self.eighths_planned_today)
+
+    @property
+    def pages_shot_today(self) -> str:
+        return eighths_label(self.eighths_shot_today)
+
+    @property
+    def pages_planned_to_date(self) -> str:
+        return eighths_label(self.eighths_planned_to_date)
+
+    @property
+    def pages_shot_to_date(self) -> str:
+        return eighths_label(self.eighths_shot_to_date)
+
+    @property
+    def pages_ahead(self) -> str:
+        diff = self.eighths_shot_to_date - self.eighths_planned_to_date
+        return ("+" if diff >= 0 else "−") + eighths_label(abs(diff))
+
+    @property
+    def percent_shot(self) -> int:
+        return round(100 * self.eighths_shot_to_date / self.total_eighths) if self.total_eighths else 0
+
+
+def dpr_progress(*, access: ProductionAccess, report: DailyReport) -> Progress:
+    """Pages and scenes shot to date against the applied schedule's plan to this day."""
+    version = version_applied(access=access, unit_id=report.unit_id)
+    planned_to_date = scenes_planned = total = 0
+    days_planned = 0
+    if version is not None:
+        board = board_get(access=access, version=version)
+        total = board.total_eighths
+        for day in board.days:
+            if day.strips and day.number <= report.day_number:
+                planned_to_date += day.eighths
+                scenes_planned += day.scenes
+                days_planned += 1
+    reports = list(DailyReport.objects.filter(unit_id=report.unit_id, shoot_date__lte=report.shoot_date).prefetch_related("scenes"))
+    shot_to_date = minutes_to_date = setups_to_date = completed = 0
+    today = {"planned": 0, "shot": 0, "minutes": 0}
+    for r in reports:
+        for s in r.scenes.all():
+            shot_to_date += s.eighths_shot
+            minutes_to_date += s.minutes_shot
+            if s.status == s.Status.COMPLETE:
+                completed += 1
+            if r.pk == report.pk:
+                today["planned"] += s.eighths_planned if s.planned else 0
+                today["shot"] += s.eighths_shot
+                today["minutes"] += s.minutes_shot
+        setups_to_date += r.setups
+    per_day = planned_to_date / days_planned if days_planned else 0
+    days_ahead = round((shot_to_date - planned_to_date) / per_day, 1) if per_day else 0.0
+    return Progress(
+        eighths_planned_today=today["planned"], eighths_shot_today=today["shot"],
+        eighths_planned_to_date=planned_to_date, eighths_shot_to_date=shot_to_date,
+        scenes_planned_to_date=scenes_planned, scenes_completed_to_date=completed,
+        minutes_shot_today=today["minutes"], minutes_shot_to_date=minutes_to_date,
+        setups_today=report.setups, setups_to_date=setups_to_date, total_eighths=total, days_ahead=days_ahead,
+    )

@@ -1,0 +1,738 @@
+"""Writes for call sheets, their distribution and production reports.
+
+Editing and publishing call sheets, and filling production reports, need the
+`publish_call_sheet` action. Approving a production report needs that action AND the role of UPM
+or production manager (domain-spec 4.6: the 2nd AD prepares it, the UPM/PM approves it).
+Recipients' own actions (open, confirm) come through their personal token, without sign-in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from unitbase.core.audit import audit_record, diff_fields
+from unitbase.people.models import CastMember, CrewMember
+from unitbase.productions.authority import Action, Role
+from unitbase.productions.models import Unit
+from unitbase.productions.permissions import ProductionAccess
+from unitbase.scheduling.models import Strip
+from unitbase.scheduling.reports import dood_report
+from unitbase.scheduling.selectors import eighths_label
+from unitbase.scripts.models import Tag, TagStatus
+
+from .models import (
+    CallSheet,
+    CallSheetBackground,
+    CallSheetCast,
+    CallSheetCrew,
+    CallSheetLocation,
+    CallSheetPreferences,
+    CallSheetRevision,
+    CallSheetScene,
+    DailyReport,
+    DailyReportCastTime,
+    DailyReportCrewTime,
+    DailyReportDelay,
+    DailyReportScene,
+    Delivery,
+    Recipient,
+)
+from .selectors import ShootDay, callsheet_get, dpr_get, hhmm, preferences_get, sheet_data, shoot_day_get
+
+EDIT = Action.PUBLISH_CALL_SHEET
+DPR_APPROVER_ROLES = {Role.UPM, Role.PRODUCTION_MANAGER}
+SPECIAL_CATEGORIES = [
+    ("vehicles", "Vehicles"), ("animals", "Animals"), ("animal_wrangler", "Animal wrangler"), ("stunts", "Stunts"),
+    ("special_effects", "SFX"), ("mechanical_effects", "Mechanical FX"), ("special_equipment", "Special equipment"),
+]
+MAX_SEND_ATTEMPTS = 5
+
+
+def _audit(access: ProductionAccess | None, production_id: int, action: str, obj: Any, **changes: Any) -> None:
+    audit_record(production_id=production_id, actor=access.user if access else None, action=f"callsheets.{action}",
+                 obj=obj, changes=changes)
+
+
+def _editable(access: ProductionAccess, call_sheet_id: int) -> CallSheet:
+    access.require(EDIT)
+    sheet = callsheet_get(access=access, call_sheet_id=call_sheet_id)
+    sheet = CallSheet.objects.select_for_update().get(pk=sheet.pk)
+    if sheet.is_published:
+        raise ValidationError({"status": f"Revision {sheet.revision} is published and frozen: start a new revision to change it."})
+    return sheet
+
+
+# --- building from the schedule ---------------------------------------------------------------------
+
+
+def _status_codes(access: ProductionAccess, shoot: ShootDay, when: date) -> dict[int, str]:
+    """{cast_member_id: DOOD code on `when`} from the scheduling app's DOOD."""
+    report = dood_report(access=access, version=shoot.version, category="cast")
+    columns = report.context["columns"]
+    index = next((i for i, c in enumerate(columns) if c.date == when), None)
+    if index is None:
+        return {}
+    return {int(row.key): row.codes[index] for row in report.context["dood_rows"] if row.codes[index]}
+
+
+def _advance(shoot: ShootDay, days: int = 2) -> list[dict]:
+    later = [d for d in shoot.board.days if d.number > shoot.day.number and d.strips][:days]
+    result = []
+    for d in later:
+        result.append({
+            "day": d.number, "date": d.date.isoformat() if d.date else "",
+            "date_label": f"{d.date:%a %-d %b}" if d.date else "",
+            "pages": d.pages,
+            "scenes": [{"number": s.label, "ie": s.scene.int_ext, "dn": s.dn, "set": s.scene.set_name,
+                        "synopsis": s.scene.synopsis[:120], "pages": s.pages, "cast": ", ".join(map(str, s.cast_numbers))}
+                       for s in d.strips if s.kind == Strip.Kind.SCENE],
+        })
+    return result
+
+
+def _special_requirements(scene_ids: list[int], scene_numbers: dict[int, str]) -> tuple[str, list[str]]:
+    """Lines like "Vehicles: Police car (sc 4)" and the background descriptions, from accepted tags."""
+    wanted = dict(SPECIAL_CATEGORIES)
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    background: list[str] = []
+    rows = Tag.objects.filter(scene_id__in=scene_ids, status=TagStatus.ACCEPTED, element__isnull=False).filter(
+        element__category__key__in=[*wanted, "background_actors"]).values_list("scene_id", "element__category__key", "element__name")
+    for scene_id, key, name in rows:
+        if key == "background_actors":
+            if name not in background:
+                background.append(name)
+            continue
+        found[key][name].append(scene_numbers[scene_id])
+    lines = []
+    for key, label in SPECIAL_CATEGORIES:
+        if key in found:
+            items = [f"{name} (sc {', '.join(dict.fromkeys(nums))})" for name, nums in sorted(found[key].items())]
+            lines.append(f"{label}: " + "; ".join(items))
+    return "\n".join(lines), background
+
+
+def _fill_rows(access: ProductionAccess, sheet: CallSheet, shoot: ShootDay) -> None:
+    sheet.scenes.all().delete()
+    sheet.cast_rows.all().delete()
+    sheet.crew_rows.all().delete()
+    sheet.background_rows.all().delete()
+    strips = [s for s in shoot.day.strips if s.kind == Strip.Kind.SCENE]
+    CallSheetScene.objects.bulk_create([
+        CallSheetScene(call_sheet=sheet, order=i, scene=s.scene, number=s.label, int_ext=s.scene.int_ext, day_night=s.dn,
+                       set_name=s.scene.set_name, set_key=s.scene.set_key, synopsis=(s.scene.synopsis or "")[:500],
+                       eighths=s.eighths, cast_numbers=", ".join(map(str, s.cast_numbers)))
+        for i, s in enumerate(strips)
+    ])
+    codes = _status_codes(access, shoot, sheet.shoot_date)
+    members = CastMember.objects.filter(production=access.production, pk__in=list(codes)).select_related("person")
+    cast_rows = []
+    for m in sorted(members, key=lambda m: m.cast_number):
+        working = "W" in codes[m.pk]
+        cast_rows.append(CallSheetCast(
+            call_sheet=sheet, cast_member=m, cast_number=m.cast_number, character=m.character, actor=m.person.name,
+            status_code=codes[m.pk], makeup=sheet.general_call if working else None,
+            on_set=(sheet.shooting_call or sheet.general_call) if working else None,
+            remarks="" if working else "Hold: not called",
+        ))
+    CallSheetCast.objects.bulk_create(cast_rows)
+    crew = CrewMember.objects.filter(production=access.production).select_related("person", "department", "position")
+    crew_rows = []
+    for c in crew:
+        if c.unit_id and c.unit_id != sheet.unit_id:
+            continue
+        if (c.start_date and c.start_date > sheet.shoot_date) or (c.end_date and c.end_date < sheet.shoot_date):
+            continue
+        crew_rows.append(CallSheetCrew(
+            call_sheet=sheet, crew_member=c, department=c.department, department_name=c.department.name,
+            department_order=c.department.order, position=c.position.name, name=c.person.name,
+        ))
+    CallSheetCrew.objects.bulk_create(crew_rows)
+    special, background = _special_requirements([s.scene_id for s in strips], {s.scene_id: s.label for s in strips})
+    sheet.special_requirements = special
+    CallSheetBackground.objects.bulk_create([
+        CallSheetBackground(call_sheet=sheet, description=name, count=1, call_time=sheet.general_call) for name in background
+    ])
+    sheet.advance_schedule = _advance(shoot)
+
+
+@transaction.atomic
+def callsheet_build_from_schedule(*, access: ProductionAccess, unit_id: int, shoot_date: date) -> CallSheet:
+    """Make (or rebuild, while it is a draft) the call sheet of a shoot day of the unit's applied schedule."""
+    access.require(EDIT)
+    try:
+        unit = Unit.objects.get(production=access.production, pk=int(unit_id))
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"unit": "No such unit in this production."}) from None
+    shoot = shoot_day_get(access=access, unit_id=unit.pk, shoot_date=shoot_date)
+    sheet = CallSheet.objects.select_for_update().filter(unit=unit, shoot_date=shoot_date).first()
+    if sheet and sheet.is_published:
+        raise ValidationError({"shoot_date": "This day's call sheet is published: start a new revision to rebuild it."})
+    calendar = shoot.board.calendar
+    brk = shoot.day.break_strip
+    general = (brk.call_time if brk else None) or (calendar.default_call if calendar else None) or time(7, 0)
+    fresh = sheet is None
+    if fresh:
+        sheet = CallSheet(production=access.production, unit=unit, shoot_date=shoot_date, general_call=general,
+                          shooting_call=(datetime.combine(shoot_date, general) + timedelta(hours=1)).time(),
+                          estimated_wrap=brk.wrap_time if brk else None, lunch="6 h after call, 1 h")
+    sheet.schedule_version = shoot.version
+    sheet.day_number = shoot.day.number
+    sheet.total_days = shoot.total_days
+    sheet.full_clean()
+    sheet.save()
+    _fill_rows(access, sheet, shoot)
+    sheet.save()
+    _audit(access, access.production.pk, "callsheet_build", sheet, version=shoot.version.name, day=shoot.day.number,
+           rebuilt=not fresh)
+    return sheet
+
+
+CALLSHEET_FIELDS = {
+    "general_call", "shooting_call", "estimated_wrap", "lunch", "weather", "safety_notes", "walkie_channels",
+    "department_notes", "special_requirements", "general_notes", "change_note",
+}
+
+
+@transaction.atomic
+def callsheet_update(*, access: ProductionAccess, call_sheet_id: int, **fields: Any) -> CallSheet:
+    unknown = set(fields) - CALLSHEET_FIELDS
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This field cannot be changed here."})
+    sheet = _editable(access, call_sheet_id)
+    if fields.get("general_call") is None and "general_call" in fields:
+        raise ValidationError({"general_call": "A call sheet needs a general crew call."})
+    changes = diff_fields(sheet, fields)
+    for key, value in fields.items():
+        setattr(sheet, key, value)
+    sheet.full_clean()
+    sheet.save()
+    _audit(access, sheet.production_id, "callsheet_update", sheet, **changes)
+    return sheet
+
+
+@transaction.atomic
+def callsheet_cast_update(*, access: ProductionAccess, call_sheet_id: int, row_id: int, pickup: time | None = None,
+                          makeup: time | None = None, on_set: time | None = None, remarks: str = "") -> CallSheetCast:
+    sheet = _editable(access, call_sheet_id)
+    row = sheet.cast_rows.filter(pk=row_id).first()
+    if row is None:
+        raise ValidationError({"row": "No such cast line on this call sheet."})
+    if makeup and on_set and on_set < makeup:
+        raise ValidationError({"on_set": "On set is before the hair/makeup call."})
+    if pickup and makeup and makeup < pickup and (datetime.combine(date.min, pickup) - datetime.combine(date.min, makeup)) < timedelta(hours=12):
+        raise ValidationError({"pickup": "The pickup is after the hair/makeup call."})
+    data = {"pickup": pickup, "makeup": makeup, "on_set": on_set, "remarks": remarks}
+    changes = diff_fields(row, data)
+    for key, value in data.items():
+        setattr(row, key, value)
+    row.full_clean()
+    row.save()
+    _audit(access, sheet.production_id, "callsheet_cast_update", sheet, cast=row.cast_number, **changes)
+    return row
+
+
+@transaction.atomic
+def callsheet_crew_call_set(*, access: ProductionAccess, call_sheet_id: int, call_time: time | None,
+                            row_id: int | None = None, department_name: str | None = None) -> int:
+    """Override the call of one crew line or a whole department (None: back to the general call).
+    Returns the number of lines changed."""
+    sheet = _editable(access, call_sheet_id)
+    rows = sheet.crew_rows.all()
+    if row_id is not None:
+        rows = rows.filter(pk=row_id)
+    elif department_name:
+        rows = rows.filter(department_name=department_name)
+    else:
+        raise ValidationError({"row": "Choose a crew member or a department."})
+    count = rows.update(call_time=call_time)
+    if not count:
+        raise ValidationError({"row": "No such crew line on this call sheet."})
+    _audit(access, sheet.production_id, "callsheet_crew_call_set", sheet, row=row_id, department=department_name,
+           call_time=hhmm(call_time), lines=count)
+    return count
+
+
+@transaction.atomic
+def callsheet_background_add(*, access: ProductionAccess, call_sheet_id: int, description: str, kind: str = "background",
+                             count: int = 1, call_time: time | None = None, report_to: str = "", notes: str = "") -> CallSheetBackground:
+    sheet = _editable(access, call_sheet_id)
+    row = CallSheetBackground(call_sheet=sheet, kind=kind, description=(description or "").strip(), count=count,
+                              call_time=call_time, report_to=report_to, notes=notes)
+    row.full_clean()
+    row.save()
+    _audit(access, sheet.production_id, "callsheet_background_add", sheet, description=row.description, count=count)
+    return row
+
+
+@transaction.atomic
+def callsheet_background_remove(*, access: ProductionAccess, call_sheet_id: int, row_id: int) -> None:
+    sheet = _editable(access, call_sheet_id)
+    deleted, _ = sheet.background_rows.filter(pk=row_id).delete()
+    if not deleted:
+        raise ValidationError({"row": "No such background line on this call sheet."})
+    _audit(access, sheet.production_id, "callsheet_background_remove", sheet, row=row_id)
+
+
+@transaction.atomic
+def location_save(*, access: ProductionAccess, set_key: str, name: str, **fields: Any) -> CallSheetLocation:
+    access.require(EDIT)
+    loc = CallSheetLocation.objects.filter(production=access.production, set_key=set_key).first() or CallSheetLocation(
+        production=access.production, set_key=set_key)
+    allowed = {"address", "latitude", "longitude", "parking", "base_camp", "hospital_name", "hospital_address",
+               "hospital_phone", "notes"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "Unknown field."})
+    changes = diff_fields(loc, {"name": name, **fields})
+    loc.name = name
+    for key, value in fields.items():
+        setattr(loc, key, value)
+    loc.full_clean()
+    loc.save()
+    _audit(access, access.production.pk, "location_save", loc, **changes)
+    return loc
+
+
+@transaction.atomic
+def preferences_update(*, access: ProductionAccess, **fields: Any) -> CallSheetPreferences:
+    access.require(Action.EDIT_PRODUCTION)
+    prefs = preferences_get(access.production)
+    allowed = {"share_phone_numbers", "safety_contact", "safety_hotline", "reminder_hours", "link_valid_days"}
+    if set(fields) - allowed:
+        raise ValidationError({sorted(set(fields) - allowed)[0]: "Unknown field."})
+    changes = diff_fields(prefs, fields)
+    for key, value in fields.items():
+        setattr(prefs, key, value)
+    prefs.full_clean()
+    prefs.save()
+    _audit(access, access.production.pk, "preferences_update", prefs, **changes)
+    return prefs
+
+
+# --- publish, revise, distribute ---------------------------------------------------------------------
+
+
+def _sync_recipients(sheet: CallSheet) -> None:
+    """Crew and cast on the sheet become recipients (once); hand-added recipients stay."""
+    existing = set(sheet.recipients.exclude(person=None).values_list("person_id", flat=True))
+    new = []
+    for row in sheet.crew_rows.select_related("crew_member__person").exclude(crew_member=None):
+        person = row.crew_member.person
+        if person.pk not in existing:
+            existing.add(person.pk)
+            new.append(Recipient(call_sheet=sheet, kind=Recipient.Kind.CREW, person=person, name=person.name,
+                                 email=person.email, role_label=row.position))
+    for row in sheet.cast_rows.select_related("cast_member__person").exclude(cast_member=None):
+        person = row.cast_member.person
+        if person.pk not in existing:
+            existing.add(person.pk)
+            new.append(Recipient(call_sheet=sheet, kind=Recipient.Kind.CAST, person=person, name=person.name,
+                                 email=person.email, role_label=row.character))
+    Recipient.objects.bulk_create(new)
+
+
+def _queue(recipients: list[Recipient], revision: int, kind: str) -> list[Delivery]:
+    from .tasks import delivery_send
+
+    deliveries = []
+    for r in recipients:
+        status = Delivery.Status.QUEUED if r.email else Delivery.Status.SKIPPED
+        deliveries.append(Delivery.objects.create(recipient=r, revision=revision, kind=kind, status=status,
+                                                  last_error="" if r.email else "No e-mail address"))
+    ids = [d.pk for d in deliveries if d.status == Delivery.Status.QUEUED]
+    transaction.on_commit(lambda: [delivery_send.enqueue(delivery_id=i) for i in ids])
+    return deliveries
+
+
+def _schedule_reminder(sheet: CallSheet) -> None:
+    from .tasks import callsheet_remind
+
+    prefs = preferences_get(sheet.production)
+    if not prefs.reminder_hours:
+        return
+    from zoneinfo import ZoneInfo
+
+    call_at = datetime.combine(sheet.shoot_date, sheet.general_call, tzinfo=ZoneInfo(sheet.production.time_zone))
+    when = call_at - timedelta(hours=prefs.reminder_hours)
+    if when <= timezone.now():
+        return
+    task = callsheet_remind
+    if not task.get_backend().supports_defer:
+        return  # the immediate backend (tests, no worker) cannot wait; the reminder is a worker's job
+    sheet_id, revision = sheet.pk, sheet.revision
+    transaction.on_commit(lambda: task.using(run_after=when).enqueue(call_sheet_id=sheet_id, revision=revision))
+
+
+@transaction.atomic
+def callsheet_publish(*, access: ProductionAccess, call_sheet_id: int, change_note: str = "") -> CallSheetRevision:
+    """Freeze the draft as a revision and send it to every recipient."""
+    sheet = _editable(access, call_sheet_id)
+    if not sheet.scenes.exists():
+        raise ValidationError({"scenes": "The call sheet has no scenes: rebuild it from the schedule."})
+    if change_note:
+        sheet.change_note = change_note[:300]
+    if sheet.revision > 1 and not sheet.change_note:
+        raise ValidationError({"change_note": "Say what changed in this revision; recipients see it first."})
+    now = timezone.now()
+    sheet.status = CallSheet.Status.PUBLISHED
+    sheet.published_at, sheet.published_by = now, access.user
+    sheet.save()
+    snapshot = sheet_data(sheet)
+    revision = CallSheetRevision.objects.create(call_sheet=sheet, number=sheet.revision, changes=sheet.change_note,
+                                                snapshot=snapshot, published_at=now, published_by=access.user)
+    _sync_recipients(sheet)
+    _queue(list(sheet.recipients.all()), sheet.revision, Delivery.Kind.PUBLISH)
+    _schedule_reminder(sheet)
+    _audit(access, sheet.production_id, "callsheet_publish", sheet, revision=sheet.revision, changes=sheet.change_note)
+    return revision
+
+
+@transaction.atomic
+def callsheet_revise(*, access: ProductionAccess, call_sheet_id: int, rebuild: bool = False) -> CallSheet:
+    """Start a new revision of a published call sheet (a draft again; the published one stays frozen)."""
+    access.require(EDIT)
+    sheet = CallSheet.objects.select_for_update().get(pk=callsheet_get(access=access, call_sheet_id=call_sheet_id).pk)
+    if not sheet.is_published:
+        raise ValidationError({"status": "This call sheet is already a draft."})
+    sheet.status = CallSheet.Status.DRAFT
+    sheet.revision += 1
+    sheet.change_note = ""
+    sheet.save()
+    if rebuild:
+        shoot = shoot_day_get(access=access, unit_id=sheet.unit_id, shoot_date=sheet.shoot_date)
+        sheet.schedule_version = shoot.version
+        sheet.day_number, sheet.total_days = shoot.day.number, shoot.total_days
+        _fill_rows(access, sheet, shoot)
+        sheet.save()
+    _audit(access, sheet.production_id, "callsheet_revise", sheet, revision=sheet.revision, rebuild=rebuild)
+    return sheet
+
+
+@transaction.atomic
+def recipient_add(*, access: ProductionAccess, call_sheet_id: int, name: str, email: str, role_label: str = "") -> Recipient:
+    access.require(EDIT)
+    sheet = callsheet_get(access=access, call_sheet_id=call_sheet_id)
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": "A hand-added recipient needs an e-mail address."})
+    if sheet.recipients.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} already receives this call sheet."})
+    recipient = Recipient(call_sheet=sheet, kind=Recipient.Kind.OTHER, name=(name or "").strip(), email=email,
+                          role_label=role_label)
+    recipient.full_clean()
+    recipient.save()
+    if sheet.is_published:
+        _queue([recipient], sheet.revision, Delivery.Kind.PUBLISH)
+    _audit(access, sheet.production_id, "recipient_add", recipient, email=email)
+    return recipient
+
+
+@transaction.atomic
+def callsheet_resend(*, access: ProductionAccess, call_sheet_id: int) -> int:
+    """Send the current revision again to everyone who has not confirmed it. Returns how many."""
+    access.require(EDIT)
+    sheet = callsheet_get(access=access, call_sheet_id=call_sheet_id)
+    if not sheet.is_published:
+        raise ValidationError({"status": "Publish the call sheet first."})
+    pending = [r for r in sheet.recipients.exclude(email="") if r.confirmed_revision != sheet.revision]
+    _queue(pending, sheet.revision, Delivery.Kind.RESEND)
+    _audit(access, sheet.production_id, "callsheet_resend", sheet, revision=sheet.revision, recipients=len(pending))
+    return len(pending)
+
+
+@transaction.atomic
+def delivery_retry_failed(*, access: ProductionAccess, call_sheet_id: int) -> int:
+    """Queue every failed delivery of this call sheet again."""
+    from .tasks import delivery_send
+
+    access.require(EDIT)
+    sheet = callsheet_get(access=access, call_sheet_id=call_sheet_id)
+    ids = list(Delivery.objects.filter(recipient__call_sheet=sheet, status=Delivery.Status.FAILED).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED)
+    transaction.on_commit(lambda: [delivery_send.enqueue(delivery_id=i) for i in ids])
+    _audit(access, sheet.production_id, "delivery_retry", sheet, deliveries=len(ids))
+    return len(ids)
+
+
+def delivery_attempt(*, delivery_id: int) -> Delivery:
+    """Send one e-mail (called by the worker). A refusal is recorded, never raised, and retried later."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related(
+            "recipient", "recipient__call_sheet", "recipient__call_sheet__production", "recipient__call_sheet__unit").get(pk=delivery_id)
+        if delivery.status == Delivery.Status.DELIVERED:
+            return delivery
+        delivery.attempts += 1
+        delivery.save(update_fields=["attempts"])
+    recipient = delivery.recipient
+    sheet = recipient.call_sheet
+    base = getattr(settings, "UNITBASE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    context = {"recipient": recipient, "sheet": sheet, "delivery": delivery,
+               "link": base + reverse("callsheet_links:personal", args=[recipient.token]),
+               "revision": CallSheetRevision.objects.filter(call_sheet=sheet, number=delivery.revision).first()}
+    prefix = {"reminder": "Reminder: ", "resend": ""}.get(delivery.kind, "")
+    rev = f" (revision {delivery.revision})" if delivery.revision > 1 else ""
+    subject = f"{prefix}{sheet.production.title} — call sheet {sheet.day_label}, {sheet.shoot_date:%a %-d %b}{rev}"
+    try:
+        message = EmailMultiAlternatives(subject=subject, body=render_to_string("callsheets/email/callsheet.txt", context),
+                                         to=[recipient.email])
+        message.send(fail_silently=False)
+    except Exception as exc:
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, last_error=str(exc)[:500] or type(exc).__name__)
+        delivery.refresh_from_db()
+        return delivery
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="")
+    delivery.refresh_from_db()
+    return delivery
+
+
+def callsheet_remind_unconfirmed(*, call_sheet_id: int, revision: int) -> int:
+    """The scheduled reminder: mail those who have not confirmed the current revision (a stale reminder does nothing)."""
+    with transaction.atomic():
+        sheet = CallSheet.objects.filter(pk=call_sheet_id).first()
+        if sheet is None or not sheet.is_published or sheet.revision != revision:
+            return 0
+        pending = [r for r in sheet.recipients.exclude(email="") if r.confirmed_revision != revision]
+        _queue(pending, revision, Delivery.Kind.REMINDER)
+        _audit(None, sheet.production_id, "callsheet_remind", sheet, revision=revision, recipients=len(pending))
+    return len(pending)
+
+
+def _current_revision(recipient: Recipient) -> CallSheetRevision | None:
+    return CallSheetRevision.objects.filter(call_sheet_id=recipient.call_sheet_id).order_by("-number").first()
+
+
+@transaction.atomic
+def recipient_open(*, recipient: Recipient) -> CallSheetRevision | None:
+    """Record that the personal link was followed; returns the revision to show (the newest published)."""
+    revision = _current_revision(recipient)
+    now = timezone.now()
+    updates = {"last_opened_at": now, "opened_revision": revision.number if revision else None}
+    if recipient.first_opened_at is None:
+        updates["first_opened_at"] = now
+    Recipient.objects.filter(pk=recipient.pk).update(**updates)
+    for key, value in updates.items():
+        setattr(recipient, key, value)
+    return revision
+
+
+@transaction.atomic
+def recipient_confirm(*, recipient: Recipient) -> Recipient:
+    revision = _current_revision(recipient)
+    if revision is None:
+        raise ValidationError({"revision": "There is no published call sheet to confirm."})
+    if recipient.confirmed_revision == revision.number:
+        return recipient
+    recipient.confirmed_at, recipient.confirmed_revision = timezone.now(), revision.number
+    recipient.save(update_fields=["confirmed_at", "confirmed_revision", "updated_at"])
+    audit_record(production_id=recipient.call_sheet.production_id, actor=None, action="callsheets.recipient_confirm",
+                 obj=recipient, object_repr=recipient.name, changes={"revision": revision.number})
+    return recipient
+
+
+# --- daily production reports ------------------------------------------------------------------------
+
+
+def _dpr_editable(access: ProductionAccess, report_id: int) -> DailyReport:
+    access.require(EDIT)
+    report = DailyReport.objects.select_for_update().get(pk=dpr_get(access=access, report_id=report_id).pk)
+    if report.status == DailyReport.Status.APPROVED:
+        raise ValidationError({"status": "This production report is approved and frozen."})
+    return report
+
+
+@transaction.atomic
+def dpr_start(*, access: ProductionAccess, unit_id: int, shoot_date: date) -> DailyReport:
+    """The day's production report, prefilled from the applied schedule and the day's call sheet."""
+    access.require(EDIT)
+    existing = DailyReport.objects.filter(production=access.production, unit_id=unit_id, shoot_date=shoot_date).first()
+    if existing:
+        return existing
+    shoot = shoot_day_get(access=access, unit_id=unit_id, shoot_date=shoot_date)
+    sheet = CallSheet.objects.filter(unit_id=unit_id, shoot_date=shoot_date).first()
+    report = DailyReport(production=access.production, unit_id=unit_id, shoot_date=shoot_date, call_sheet=sheet,
+                         day_number=shoot.day.number, total_days=shoot.total_days,
+                         crew_call=sheet.general_call if sheet else (shoot.day.break_strip.call_time if shoot.day.break_strip else None),
+                         shooting_call=sheet.shooting_call if sheet else None, weather=sheet.weather if sheet else "")
+    report.full_clean()
+    report.save()
+    DailyReportScene.objects.bulk_create([
+        DailyReportScene(report=report, scene=s.scene, number=s.label, planned=True, eighths_planned=s.eighths)
+        for s in shoot.day.strips if s.kind == Strip.Kind.SCENE
+    ])
+    if sheet:
+        DailyReportCastTime.objects.bulk_create([
+            DailyReportCastTime(report=report, cast_member=c.cast_member, cast_number=c.cast_number, character=c.character,
+                                actor=c.actor, status_code=c.status_code, report_time=c.makeup, on_set=c.on_set)
+            for c in sheet.cast_rows.all()
+        ])
+        DailyReportCrewTime.objects.bulk_create([
+            DailyReportCrewTime(report=report, department_name=c.department_name, department_order=c.department_order,
+                                position=c.position, name=c.name, time_in=c.call_time or sheet.general_call)
+            for c in sheet.crew_rows.all()
+        ])
+    _audit(access, access.production.pk, "dpr_start", report, day=report.day_number)
+    return report
+
+
+TIME_SEQUENCE = [
+    ("crew_call", "crew call"), ("shooting_call", "shooting call"), ("first_shot", "first shot"),
+    ("lunch_start", "lunch called"), ("lunch_end", "back in from lunch"), ("first_shot_after_lunch", "first shot after lunch"),
+    ("second_meal_start", "second meal"), ("second_meal_end", "back from second meal"), ("camera_wrap", "camera wrap"),
+    ("last_out", "last person out"),
+]
+
+
+def minutes_after(start: time, t: time) -> int:
+    """Minutes from `start` to `t` on a day that may run past midnight (a time earlier than the
+    start is the next morning)."""
+    a, b = start.hour * 60 + start.minute, t.hour * 60 + t.minute
+    return b - a if b >= a else b + 24 * 60 - a
+
+
+def check_day_times(values: dict[str, time | None]) -> None:
+    """Times must follow one another from crew call; a day may cross midnight but not last 24 hours."""
+    start = values.get("crew_call")
+    if start is None:
+        return
+    last_key, last = "crew_call", 0
+    errors = {}
+    for key, label in TIME_SEQUENCE[1:]:
+        t = values.get(key)
+        if t is None:
+            continue
+        offset = minutes_after(start, t)
+        if offset < last or offset >= 22 * 60:
+            before = dict(TIME_SEQUENCE)[last_key]
+            errors[key] = f"The {label} ({t:%H:%M}) is before the {before}; times after midnight count as the next morning."
+            break
+        last_key, last = key, offset
+    for a, b in (("lunch_start", "lunch_end"), ("second_meal_start", "second_meal_end")):
+        if (values.get(a) is None) != (values.get(b) is None) and b not in errors and a not in errors:
+            errors[b if values.get(b) is None else a] = "Give both the start and the end of the meal."
+    if errors:
+        raise ValidationError(errors)
+
+
+DPR_FIELDS = {key for key, _ in TIME_SEQUENCE} | {"setups", "media", "weather", "safety_meeting_held", "accidents", "notes"}
+
+
+@transaction.atomic
+def dpr_update(*, access: ProductionAccess, report_id: int, **fields: Any) -> DailyReport:
+    unknown = set(fields) - DPR_FIELDS
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This field cannot be changed here."})
+    report = _dpr_editable(access, report_id)
+    values = {key: fields.get(key, getattr(report, key)) for key, _ in TIME_SEQUENCE}
+    check_day_times(values)
+    changes = diff_fields(report, fields)
+    for key, value in fields.items():
+        setattr(report, key, value)
+    report.full_clean()
+    report.save()
+    _audit(access, report.production_id, "dpr_update", report, **changes)
+    return report
+
+
+@transaction.atomic
+def dpr_scene_set(*, access: ProductionAccess, report_id: int, number: str, status: str, eighths_shot: int = 0,
+                  minutes_shot: int = 0, setups: int = 0) -> DailyReportScene:
+    """Record what was shot of a scene; a scene not on the day's plan is added ("added")."""
+    report = _dpr_editable(access, report_id)
+    number = (number or "").strip()
+    if not number:
+        raise ValidationError({"number": "Give the scene number."})
+    if status not in DailyReportScene.Status.values:
+        raise ValidationError({"status": "Choose complete, part shot, not shot or added."})
+    row = report.scenes.filter(number=number).first()
+    if row is None:
+        row = DailyReportScene(report=report, number=number, planned=False)
+    if status == DailyReportScene.Status.NOT_SHOT and (eighths_shot or minutes_shot):
+        raise ValidationError({"eighths_shot": "A scene not shot has no pages or minutes shot."})
+    if status == DailyReportScene.Status.COMPLETE and row.planned and not eighths_shot:
+        eighths_shot = row.eighths_planned
+    row.status, row.eighths_shot, row.minutes_shot, row.setups = status, int(eighths_shot), int(minutes_shot), int(setups)
+    row.full_clean()
+    row.save()
+    _audit(access, report.production_id, "dpr_scene_set", report, scene=number, status=status, eighths=eighths_shot)
+    return row
+
+
+@transaction.atomic
+def dpr_cast_time_set(*, access: ProductionAccess, report_id: int, row_id: int, **times: Any) -> DailyReportCastTime:
+    allowed = {"report_time", "on_set", "meal_out", "meal_in", "dismissed", "travel_out", "travel_in", "notes", "status_code"}
+    if set(times) - allowed:
+        raise ValidationError({sorted(set(times) - allowed)[0]: "Unknown field."})
+    report = _dpr_editable(access, report_id)
+    row = report.cast_times.filter(pk=row_id).first()
+    if row is None:
+        raise ValidationError({"row": "No such cast line on this report."})
+    for key, value in times.items():
+        setattr(row, key, value)
+    seq = [row.report_time, row.on_set, row.meal_out, row.meal_in, row.dismissed]
+    present = [t for t in seq if t is not None]
+    if present:
+        offsets = [minutes_after(present[0], t) for t in present]
+        if offsets != sorted(offsets) or offsets[-1] >= 22 * 60:
+            raise ValidationError({"dismissed": "Cast times are out of order (report, on set, meal out, meal in, dismissed)."})
+    row.full_clean()
+    row.save()
+    _audit(access, report.production_id, "dpr_cast_time_set", report, cast=row.cast_number,
+           **{k: hhmm(v) if isinstance(v, time) else v for k, v in times.items()})
+    return row
+
+
+@transaction.atomic
+def dpr_crew_time_set(*, access: ProductionAccess, report_id: int, row_id: int, time_in: time | None = None,
+                      time_out: time | None = None, meal_out: time | None = None, meal_in: time | None = None,
+                      notes: str = "") -> DailyReportCrewTime:
+    report = _dpr_editable(access, report_id)
+    row = report.crew_times.filter(pk=row_id).first()
+    if row is None:
+        raise ValidationError({"row": "No such crew line on this report."})
+    if time_in and time_out and minutes_after(time_in, time_out) >= 22 * 60:
+        raise ValidationError({"time_out": "Out is before in."})
+    row.time_in, row.time_out, row.meal_out, row.meal_in, row.notes = time_in, time_out, meal_out, meal_in, notes
+    row.full_clean()
+    row.save()
+    _audit(access, report.production_id, "dpr_crew_time_set", report, name=row.name, time_in=hhmm(time_in), time_out=hhmm(time_out))
+    return row
+
+
+@transaction.atomic
+def dpr_delay_add(*, access: ProductionAccess, report_id: int, cause: str, minutes: int, note: str = "") -> DailyReportDelay:
+    report = _dpr_editable(access, report_id)
+    delay = DailyReportDelay(report=report, cause=(cause or "").strip(), minutes=minutes, note=note)
+    delay.full_clean()
+    delay.save()
+    _audit(access, report.production_id, "dpr_delay_add", report, cause=delay.cause, minutes=minutes)
+    return delay
+
+
+@transaction.atomic
+def dpr_approve(*, access: ProductionAccess, report_id: int) -> DailyReport:
+    report = _dpr_editable(access, report_id)
+    if access.role not in DPR_APPROVER_ROLES:
+        from unitbase.productions.permissions import ActionDenied
+
+        raise ActionDenied(EDIT, "Only the UPM or the production manager approves a production report.")
+    if report.camera_wrap is None:
+        raise ValidationError({"camera_wrap": "Record the camera wrap before approving."})
+    report.status, report.approved_at, report.approved_by = DailyReport.Status.APPROVED, timezone.now(), access.user
+    report.save()
+    _audit(access, report.production_id, "dpr_approve", report, day=report.day_number)
+    return report
+
+
+def pages(eighths: int) -> str:
+    return eighths_label(eighths)
