@@ -65,6 +65,19 @@ def two_productions(db):
     return a, intruder, ids
 
 
+def _enum_path_values(client):
+    """A valid value for each path parameter that the OpenAPI schema restricts to a list."""
+    values = {}
+    for operations in client.get("/api/v1/openapi.json").json()["paths"].values():
+        for operation in operations.values():
+            for param in operation.get("parameters", []):
+                schema = param.get("schema", {})
+                enum = schema.get("enum") or next((s["enum"] for s in schema.get("anyOf", []) if "enum" in s), None)
+                if param.get("in") == "path" and enum:
+                    values[param["name"]] = enum[0]
+    return values
+
+
 def fill(route, ids):
     def sub(match):
         name = match.group("name")
@@ -110,6 +123,7 @@ def test_member_of_another_production_gets_404_on_every_api_url(two_productions)
     _a, intruder, ids = two_productions
     _, raw = api_token_create(user=intruder, name="probe")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    ids = {**ids, **_enum_path_values(client)}
     before = _row_counts()
     failures = []
     for route in production_routes():

@@ -15,6 +15,7 @@ from unitbase.approvals.api import router as approvals_router
 from unitbase.budgets.api import router as budgets_router
 from unitbase.people.api import router as people_router
 from unitbase.productions.api import router as productions_router
+from unitbase.scheduling.api import router as scheduling_router
 from unitbase.scripts.api import router as scripts_router
 
 logger = logging.getLogger(__name__)
@@ -120,3 +121,4 @@ api.add_router("/productions", people_router)
 api.add_router("/productions", scripts_router)
 api.add_router("/productions", budgets_router)
 api.add_router("/productions", approvals_router)
+api.add_router("/productions", scheduling_router)

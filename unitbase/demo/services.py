@@ -22,6 +22,7 @@ from unitbase.productions.services import (
     production_create,
     unit_create,
 )
+from unitbase.scheduling.services import schedule_demo_seed
 from unitbase.scripts.models import Tag, TagStatus
 from unitbase.scripts.services import script_import, tag_accept
 
@@ -120,6 +121,10 @@ def demo_create() -> tuple[Production, bool]:
     pending = Tag.objects.filter(scene__revision__production=production, status=TagStatus.PENDING).order_by("pk")
     for tag_id in list(pending.values_list("pk", flat=True)[:12]):
         tag_accept(access=as_upm, tag_id=tag_id)
+
+    # The UPM builds the stripboard from the breakdown: calendar, an applied shooting schedule and a draft.
+    schedule_demo_seed(access=as_upm, shoot_start=data.SHOOT_START, shoot_end=data.SHOOT_END,
+                       prep_start=data.PREP_START, wrap_end=data.WRAP_END)
 
     # A few changes a real office makes in prep, so the audit trail and members page have content.
     authority_rule_set(access=as_producer, action=Action.APPROVE_PURCHASE, role=Role.DEPARTMENT_HEAD,
