@@ -100,13 +100,15 @@ def cost_report_rows(report, include_empty: bool = False) -> list[tuple[str, str
     totals, then the grand total. Accounts with nothing in any column are left out."""
     rows: list[tuple[str, str, str, Any]] = []
     for level in report.levels:
-        rows.append(("level", "", level.label, None))
+        level_rows: list[tuple[str, str, str, Any]] = []
         for cat in level.categories:
-            for acc in cat.accounts:
-                if include_empty or any(getattr(acc, key) for key, _ in COST_COLUMNS):
-                    rows.append(("account", acc.code, acc.name, acc))
-            rows.append(("category", cat.code, f"Total {cat.name}", cat))
-        rows.append(("total", "", f"Total {level.label}", level))
+            shown = [acc for acc in cat.accounts
+                     if include_empty or any(getattr(acc, key) for key, _ in COST_COLUMNS)]
+            if shown:
+                level_rows += [("account", acc.code, acc.name, acc) for acc in shown]
+                level_rows.append(("category", cat.code, f"Total {cat.name}", cat))
+        if level_rows:
+            rows += [("level", "", level.label, None), *level_rows, ("total", "", f"Total {level.label}", level)]
     rows.append(("grand", "", "Grand total", report.total))
     return rows
 

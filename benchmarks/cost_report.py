@@ -1,0 +1,167 @@
+"""Cost report speed: 100,000 transactions against a 2,000-line feature budget, in a throwaway test DB.
+
+Usage: .venv/bin/python benchmarks/cost_report.py [--repeat N] [--transactions N] [--pdf PATH]
+Prints the median time of the report computation (unitbase.budgets.costreport.compute) and of the
+cost report page, their query counts, and the ratio against the same report over 1,000
+transactions measured in the same run. Target: under a second (the issue asks < 300 ms on
+PostgreSQL); aggregation happens in the database, so the time should barely grow with transactions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+WEEK = dt.date(2025, 6, 1)
+
+
+class Counter:
+    """Counts the SQL statements run inside it."""
+
+    def __enter__(self):
+        self.count = 0
+        self._cm = connection.execute_wrapper(self)
+        self._cm.__enter__()
+        return self
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self._cm.__exit__(*exc)
+
+    def __len__(self):
+        return self.count
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def build(n_transactions: int, n_lines: int, n_pos: int, seed: int):
+    from tests.factories import make_production, member
+    from unitbase.budgets import services
+    from unitbase.budgets.models import (
+        BudgetAccount,
+        DetailLine,
+        InvoiceLine,
+        PurchaseOrder,
+        PurchaseOrderLine,
+        Transaction,
+        Vendor,
+    )
+    from unitbase.productions.authority import Role
+    from unitbase.productions.permissions import access_production
+
+    rng = random.Random(seed)
+    production = make_production(title=f"Bench {n_transactions}")
+    user = member(production, Role.UPM).user
+    upm = access_production(user, production.pk)
+    chart = services.chart_load_standard(access=upm, kind="feature")
+    budget = services.budget_create(access=upm, chart_id=chart.pk, name="Bench", base_currency="USD")
+    accounts = list(BudgetAccount.objects.filter(budget=budget))
+    DetailLine.objects.bulk_create([
+        DetailLine(budget=budget, account=rng.choice(accounts), description=f"Line {i}", amount="1", unit="flat",
+                   x="1", rate=Decimal(rng.randint(100, 50000)), currency="USD", order=i)
+        for i in range(n_lines)
+    ], batch_size=1000)
+    budget = services.budget_lock(access=upm, budget_id=budget.pk)
+    codes = [a.code for a in accounts]
+    start = WEEK - dt.timedelta(days=120)
+    batch = []
+    for i in range(n_transactions):
+        amount = Decimal(rng.randint(100, 500000)) / 100
+        batch.append(Transaction(production=production, date=start + dt.timedelta(days=rng.randint(0, 130)),
+                                 account_code=rng.choice(codes), amount=amount, currency="USD", base_amount=amount,
+                                 source="manual", reference=f"JE {i}"))
+        if len(batch) == 5000:
+            Transaction.objects.bulk_create(batch)
+            batch = []
+    Transaction.objects.bulk_create(batch)
+    vendor = Vendor.objects.create(production=production, name="Vendor")
+    for n in range(1, n_pos + 1):
+        po = PurchaseOrder.objects.create(production=production, budget=budget, number=n, vendor=vendor,
+                                          description="PO", currency="USD", requested_by=user, status="approved")
+        lines = PurchaseOrderLine.objects.bulk_create([
+            PurchaseOrderLine(purchase_order=po, account_code=rng.choice(codes), description="x",
+                              amount=Decimal(rng.randint(100, 20000))) for _ in range(3)])
+        if n % 3 == 0:
+            from unitbase.budgets.models import Invoice
+            inv = Invoice.objects.create(production=production, vendor=vendor, purchase_order=po, number=f"I{n}",
+                                         date=WEEK, currency="USD", total=lines[0].amount / 2, recorded_by=user)
+            InvoiceLine.objects.create(invoice=inv, po_line=lines[0], account_code=lines[0].account_code,
+                                       amount=lines[0].amount / 2)
+    return production, user, budget
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--transactions", type=int, default=100_000)
+    ap.add_argument("--pdf", help="also write the big report's PDF here")
+    args = ap.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        from unitbase.budgets import costreport, exports
+
+        t0 = time.perf_counter()
+        big = build(args.transactions, 2000, 300, seed=1)
+        small = build(1000, 2000, 300, seed=2)
+        print(f"built {args.transactions:,} + 1,000 transactions in {time.perf_counter() - t0:.1f} s")
+        client = Client()
+        rows = []
+        for label, (production, user, budget) in [("1,000 transactions (baseline)", small),
+                                                  (f"{args.transactions:,} transactions", big)]:
+            costreport.compute(budget, WEEK)  # warm up
+            with Counter() as ctx:
+                report = costreport.compute(budget, WEEK)
+            compute_ms = median_ms(lambda b=budget: costreport.compute(b, WEEK), args.repeat)
+            client.force_login(user)
+            page_url = reverse("budgets:cost_report", args=[production.pk, budget.pk]) + f"?week={WEEK}"
+            assert client.get(page_url).status_code == 200
+            with Counter() as page_ctx:
+                client.get(page_url)
+            page_ms = median_ms(lambda u=page_url: client.get(u), args.repeat)
+            rows.append((label, compute_ms, len(ctx), page_ms, len(page_ctx), report.total.atd))
+            if args.pdf and budget is big[2]:
+                Path(args.pdf).write_bytes(exports.cost_report_pdf_bytes(report))
+                print(f"wrote {args.pdf}")
+        print(f"{'report over':32} {'compute ms':>10} {'queries':>7} {'page ms':>8} {'queries':>7} {'ATD':>16}")
+        for label, c_ms, c_q, p_ms, p_q, atd in rows:
+            print(f"{label:32} {c_ms:10.1f} {c_q:7d} {p_ms:8.1f} {p_q:7d} {atd:16,.2f}")
+        (_, c0, _, p0, _, _), (_, c1, _, p1, _, _) = rows
+        print(f"ratio big/baseline: compute {c1 / c0:.2f}x, page {p1 / p0:.2f}x; "
+              f"target < 1000 ms: {'met' if max(c1, p1) < 1000 else 'NOT met'}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
