@@ -338,3 +338,19 @@ def test_submit_refused_when_nobody_can_approve_changes_nothing():
 
 def _manager(production):
     return access_for(member(production, Role.PRODUCTION_ACCOUNTANT).user, production)
+
+
+def test_night_across_the_spring_dst_change_counts_real_hours(crew):
+    # Los Angeles springs forward at 02:00 on Sunday 9 March 2025: 20:00 to 04:00 is 7 real hours.
+    acc = crew.access(crew.crew_user)
+    card = services.timecard_create(access=acc, deal=crew.deal, week_ending=WEEK_ENDING)
+    services.timecard_day_set(access=acc, timecard_id=card.pk, date=dt.date(2025, 3, 8), call=t("20:00"), wrap=t("04:00"))
+    card = services.timecard_calculate(access=acc, timecard_id=card.pk)
+    day = card.days.get()
+    assert day.worked_hours == Decimal("7")
+    assert day.hours_by_tier == {"straight": "7"}
+    # 7 h straight, 1 h of the 8 h minimum call, two meal penalties (no meal by 02:00 = 6 h after call).
+    assert list(card.pay_lines.values_list("kind", "amount")) == [
+        ("base", Decimal("350.00")), ("guarantee", Decimal("50.00")), ("meal_penalty", Decimal("8.50")),
+        ("meal_penalty", Decimal("11.00")), ("floor", Decimal("30.50")),
+    ]
