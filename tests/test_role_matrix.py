@@ -19,7 +19,17 @@ PAGES = {
     "people:crew": Action.VIEW_PRODUCTION,
     "people:cast": Action.VIEW_PRODUCTION,
     "people:people": Action.VIEW_PRODUCTION,
+    "scripts:script": Action.VIEW_PRODUCTION,
+    "scheduling:home": Action.VIEW_PRODUCTION,
+    "scheduling:versions": Action.VIEW_PRODUCTION,
+    "approvals:inbox": Action.VIEW_PRODUCTION,
 }
+
+
+def budget_reader(role: str) -> bool:
+    """The budget is read by roles that edit it or see every rate (budgets/permissions.py)."""
+    pay = DEFAULT_MATRIX[Action.VIEW_PAY].get(role)
+    return role in DEFAULT_MATRIX[Action.EDIT_BUDGET] or (pay is not None and pay[0] == "all")
 
 
 @pytest.mark.django_db
@@ -31,6 +41,8 @@ def test_each_role_sees_exactly_the_pages_the_default_matrix_allows(client, role
         response = client.get(reverse(name, args=[production.pk]))
         expected = 200 if role in DEFAULT_MATRIX[action] else 403
         assert response.status_code == expected, f"{role} GET {name}: {response.status_code}, expected {expected}"
+    response = client.get(reverse("budgets:list", args=[production.pk]))
+    assert response.status_code == (200 if budget_reader(role) else 403), f"{role} GET budgets:list"
 
 
 @pytest.mark.django_db
