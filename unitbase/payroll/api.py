@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from unitbase.productions.api import Id, api_access, paginated
 from unitbase.productions.authority import Action
@@ -368,18 +368,32 @@ def timecard_submit(request, production_id: Id, timecard_id: Id):
     return services.timecard_submit(access=access, timecard_id=card.pk)
 
 
-@router.post("/{production_id}/timecards/{timecard_id}/approve", response=TimecardDetailOut,
+class ErrorOut(Schema):
+    detail: list[dict]
+
+
+def _deciding(call):
+    """Run an approval decision; someone else deciding first is a 409, not a 422."""
+    from unitbase.approvals.services import ApprovalConflict
+
+    try:
+        return Status(200, call())
+    except ApprovalConflict as exc:
+        return Status(409, {"detail": [{"loc": [], "msg": exc.messages[0]}]})
+
+
+@router.post("/{production_id}/timecards/{timecard_id}/approve", response={200: TimecardDetailOut, 409: ErrorOut},
              summary="Approve the step you may decide (approve_timecards)")
 def timecard_approve(request, production_id: Id, timecard_id: Id):
     access, card = _card(request, production_id, timecard_id, Action.APPROVE_TIMECARDS)
-    return services.timecard_approve(access=access, timecard_id=card.pk)
+    return _deciding(lambda: services.timecard_approve(access=access, timecard_id=card.pk))
 
 
-@router.post("/{production_id}/timecards/{timecard_id}/reject", response=TimecardDetailOut,
+@router.post("/{production_id}/timecards/{timecard_id}/reject", response={200: TimecardDetailOut, 409: ErrorOut},
              summary="Send back with a reason (approve_timecards)")
 def timecard_reject(request, production_id: Id, timecard_id: Id, payload: RejectIn):
     access, card = _card(request, production_id, timecard_id, Action.APPROVE_TIMECARDS)
-    return services.timecard_reject(access=access, timecard_id=card.pk, reason=payload.reason)
+    return _deciding(lambda: services.timecard_reject(access=access, timecard_id=card.pk, reason=payload.reason))
 
 
 @router.post("/{production_id}/timecards/{timecard_id}/correct", response={201: TimecardDetailOut},
