@@ -5,18 +5,20 @@ needs edit_budget. Money is a decimal string in the budget's base currency. A st
 `revision` or a locked budget answers 409 with {"detail": [{"loc": [], "msg": ...}]}.
 """
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from unitbase.productions.api import Id, money_str, set_fields
 from unitbase.productions.authority import Action
 
-from . import calc, selectors, services
-from .models import Budget, BudgetAccount, DetailLine, Unit
-from .permissions import VIEW_BUDGET, access_budget
+from . import calc, costreport, selectors, services, spending
+from .models import Budget, BudgetAccount, DetailLine, Invoice, PurchaseOrder, Transaction, Unit, Vendor
+from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending, sees_all_spending
 
 router = Router(tags=["budgets"])
 
@@ -272,3 +274,259 @@ def delete_line(request, production_id: Id, budget_id: Id, line_id: Id, revision
     except services.BudgetConflict as exc:
         return _conflict(exc)
     return Status(204, None)
+
+
+# --- spending and the cost report (docs/budgets.md "Spending and cost report") -------------------
+# Reading POs: budget readers see all; department heads their department's and their own.
+# Raising POs / vendors: edit_budget or approve_purchase. Invoices and transactions: edit_budget.
+# A PO under approval answers 409 to changes. Money is a decimal string.
+
+class VendorIn(Schema):
+    name: str = Field(..., min_length=1, max_length=160)
+    contact: str = Field("", max_length=160)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    tax_id: str = Field("", max_length=40)
+    address: str = ""
+
+
+class VendorOut(Schema):
+    id: int
+    name: str
+    contact: str
+    email: str
+    phone: str
+
+
+class POLineIn(Schema):
+    account_code: str = Field(..., max_length=20)
+    description: str = Field("", max_length=200)
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+
+
+class POIn(Schema):
+    vendor_id: int
+    description: str = Field(..., min_length=1, max_length=200)
+    currency: str = Field("", max_length=3)
+    department_id: int | None = None
+    lines: list[POLineIn] = Field(..., min_length=1)
+
+
+class POLineOut(Schema):
+    account_code: str
+    description: str
+    amount: str
+
+
+class POOut(Schema):
+    id: int
+    number: int
+    vendor: str
+    department: str | None
+    description: str
+    currency: str
+    status: str
+    total: str
+    overage: str
+    requested_by: str
+    budget_id: int
+    lines: list[POLineOut]
+    approvals: list[dict]
+
+
+class InvoiceLineIn(Schema):
+    account_code: str = Field("", max_length=20)
+    description: str = Field("", max_length=200)
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+
+
+class InvoiceIn(Schema):
+    vendor_id: int
+    number: str = Field(..., min_length=1, max_length=60)
+    date: dt.date
+    currency: str = Field("", max_length=3)
+    purchase_order_id: int | None = None
+    lines: list[InvoiceLineIn] = Field(..., min_length=1)
+
+
+class InvoiceOut(Schema):
+    id: int
+    vendor: str
+    number: str
+    date: dt.date
+    currency: str
+    total: str
+    over_po: str
+    paid: str
+    purchase_order: int | None
+
+
+class TransactionIn(Schema):
+    date: dt.date
+    account_code: str = Field(..., max_length=20)
+    amount: Decimal = Field(..., max_digits=14, decimal_places=2)
+    currency: str = Field("", max_length=3)
+    source: Literal[tuple(Transaction.Source.values)] = "manual"
+    reference: str = Field("", max_length=80)
+    description: str = Field("", max_length=200)
+
+
+class TransactionOut(Schema):
+    id: int
+    date: dt.date
+    account_code: str
+    amount: str
+    currency: str
+    base_amount: str
+    source: str
+    reference: str
+    description: str
+
+
+def _po_out(po: PurchaseOrder) -> dict:
+    from unitbase.approvals.selectors import approval_requests_for_object
+
+    return {
+        "id": po.pk, "number": po.number, "vendor": po.vendor.name,
+        "department": po.department.name if po.department else None, "description": po.description,
+        "currency": po.currency, "status": po.status, "total": money_str(po.total), "overage": money_str(po.overage),
+        "requested_by": str(po.requested_by), "budget_id": po.budget_id,
+        "lines": [{"account_code": ln.account_code, "description": ln.description, "amount": money_str(ln.amount)}
+                  for ln in po.lines.all()],
+        "approvals": [{"id": r.pk, "kind": r.kind, "status": r.status, "amount": money_str(r.amount),
+                       "currency": r.currency, "version": r.version} for r in approval_requests_for_object(obj=po)],
+    }
+
+
+def _visible_pos(access):
+    from django.db.models import Q
+
+    qs = PurchaseOrder.objects.filter(production=access.production).select_related(
+        "vendor", "department", "requested_by").prefetch_related("lines")
+    if not sees_all_spending(access):
+        qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
+                                                       department__isnull=False))
+    return qs
+
+
+def _txn_out(t: Transaction) -> dict:
+    return {"id": t.pk, "date": t.date, "account_code": t.account_code, "amount": money_str(t.amount),
+            "currency": t.currency, "base_amount": money_str(t.base_amount), "source": t.source,
+            "reference": t.reference, "description": t.description}
+
+
+def _invoice_out(i: Invoice) -> dict:
+    return {"id": i.pk, "vendor": i.vendor.name, "number": i.number, "date": i.date, "currency": i.currency,
+            "total": money_str(i.total), "over_po": money_str(i.over_po), "paid": money_str(i.paid),
+            "purchase_order": i.purchase_order.number if i.purchase_order else None}
+
+
+@router.get("/{production_id}/vendors", response=list[VendorOut])
+def list_vendors(request, production_id: Id):
+    access = access_spending(request.user, production_id, VIEW_SPENDING)
+    return list(Vendor.objects.filter(production=access.production))
+
+
+@router.post("/{production_id}/vendors", response={201: VendorOut})
+def create_vendor(request, production_id: Id, payload: VendorIn):
+    access = access_spending(request.user, production_id, REQUEST_PURCHASE)
+    return Status(201, spending.vendor_create(access=access, **payload.dict()))
+
+
+@router.get("/{production_id}/purchase-orders", response=list[POOut])
+def list_purchase_orders(request, production_id: Id, status: str = ""):
+    access = access_spending(request.user, production_id, VIEW_SPENDING)
+    qs = _visible_pos(access)
+    if status:
+        qs = qs.filter(status=status)
+    return [_po_out(po) for po in qs[:500]]
+
+
+@router.post("/{production_id}/purchase-orders", response={201: POOut})
+def create_purchase_order(request, production_id: Id, payload: POIn):
+    access = access_spending(request.user, production_id, REQUEST_PURCHASE)
+    data = payload.dict()
+    po = spending.purchase_order_create(access=access, **data)
+    return Status(201, _po_out(po))
+
+
+@router.get("/{production_id}/purchase-orders/{po_id}", response=POOut)
+def get_purchase_order(request, production_id: Id, po_id: Id):
+    access = access_spending(request.user, production_id, VIEW_SPENDING)
+    po = _visible_pos(access).filter(pk=po_id).first()
+    if po is None:
+        raise Http404("No such purchase order.")
+    return _po_out(po)
+
+
+@router.post("/{production_id}/purchase-orders/{po_id}/submit", response={200: POOut, 409: ErrorOut})
+def submit_purchase_order(request, production_id: Id, po_id: Id):
+    access = access_spending(request.user, production_id, REQUEST_PURCHASE)
+    try:
+        po = spending.purchase_order_submit(access=access, po_id=po_id)
+    except ObjectDoesNotExist:
+        raise Http404("No such purchase order.") from None
+    except services.BudgetConflict as exc:
+        return _conflict(exc)
+    return Status(200, _po_out(PurchaseOrder.objects.get(pk=po.pk)))
+
+
+@router.get("/{production_id}/invoices", response=list[InvoiceOut])
+def list_invoices(request, production_id: Id):
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    qs = Invoice.objects.filter(production=access.production).select_related("vendor", "purchase_order")
+    return [_invoice_out(i) for i in qs[:500]]
+
+
+@router.post("/{production_id}/invoices", response={201: InvoiceOut})
+def create_invoice(request, production_id: Id, payload: InvoiceIn):
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    data = payload.dict()
+    invoice = spending.invoice_record(access=access, **data)
+    return Status(201, _invoice_out(invoice))
+
+
+@router.get("/{production_id}/transactions", response=list[TransactionOut])
+def list_transactions(request, production_id: Id, account_code: str = "", limit: int = 200, offset: int = 0):
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    qs = Transaction.objects.filter(production=access.production)
+    if account_code:
+        qs = qs.filter(account_code=account_code)
+    offset, limit = max(offset, 0), min(max(limit, 1), 1000)
+    return [_txn_out(t) for t in qs[offset:offset + limit]]
+
+
+@router.post("/{production_id}/transactions", response={201: TransactionOut})
+def create_transaction(request, production_id: Id, payload: TransactionIn):
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    txn = spending.transaction_post(access=access, **payload.dict())
+    return Status(201, _txn_out(txn))
+
+
+@router.get("/{production_id}/budgets/{budget_id}/cost-report", response={200: dict, 409: ErrorOut})
+def cost_report(request, production_id: Id, budget_id: Id, week: dt.date | None = None):
+    """The cost report for the week ending `week` (default: the coming Sunday)."""
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    budget = _budget(access, budget_id)
+    if week is None:
+        today = dt.date.today()
+        week = today + dt.timedelta(days=6 - today.weekday())
+    try:
+        report = costreport.cost_report(access=access, budget=budget, week_ending=week)
+    except calc.CalcError as exc:
+        return Status(409, {"detail": [{"loc": [], "msg": f"The budget cannot be totalled: {exc}"}]})
+    keys = ["budget", "period", "atd", "committed", "total_cost", "etc", "efc", "variance"]
+
+    def figures(obj) -> dict:
+        return {k: money_str(getattr(obj, k)) for k in keys}
+
+    return {
+        "budget_id": budget.pk, "base_currency": budget.base_currency, "week_ending": report.week_ending.isoformat(),
+        "period_start": report.period_start.isoformat(),
+        "levels": [{"level": lv.level, "label": lv.label, **figures(lv), "categories": [
+            {"code": c.code, "name": c.name, **figures(c), "accounts": [
+                {"code": a.code, "name": a.name, "etc_is_default": a.etc_is_default, **figures(a)}
+                for a in c.accounts]} for c in lv.categories]} for lv in report.levels],
+        "total": figures(report.total),
+        "overruns": [{"code": a.code, "name": a.name, **figures(a)} for a in report.overruns],
+    }
