@@ -8,6 +8,7 @@ computed by that evaluator (never taken from the solver).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,6 +18,7 @@ from .validate import validate
 from .validate.cost import evaluate
 
 ProgressCallback = Callable[[dict], None]
+StopCheck = Callable[[], bool]
 
 
 def allowed_days(instance: Instance) -> dict[str, list[int]]:
@@ -40,7 +42,15 @@ def allowed_days(instance: Instance) -> dict[str, list[int]]:
     return out
 
 
-def solve(instance: Instance, config: Config | None = None, progress: ProgressCallback | None = None) -> Result:
+def solve(
+    instance: Instance,
+    config: Config | None = None,
+    progress: ProgressCallback | None = None,
+    should_stop: StopCheck | None = None,
+) -> Result:
+    """Solve; `should_stop()` (optional) is polled after every solution and about every 0.25 s from
+    a watcher thread: when it answers True the search stops and the best schedule so far (if any)
+    is returned (status feasible, or timed out when there is none)."""
     from ortools.sat.python import cp_model
 
     config = config or Config()
@@ -186,6 +196,8 @@ def solve(instance: Instance, config: Config | None = None, progress: ProgressCa
 
         def on_solution_callback(self):
             self.count += 1
+            if should_stop is not None and _stop_requested():
+                self.StopSearch()
             if progress is not None:
                 progress(
                     {
@@ -196,7 +208,38 @@ def solve(instance: Instance, config: Config | None = None, progress: ProgressCa
                     }
                 )
 
-    status = solver.Solve(model, Progress())
+    stopped = threading.Event()
+
+    def _stop_requested() -> bool:
+        if not stopped.is_set():
+            try:
+                if should_stop():
+                    stopped.set()
+            except Exception:
+                return False
+        return stopped.is_set()
+
+    done = threading.Event()
+    watcher = None
+    if should_stop is not None:
+        if _stop_requested():
+            return Result(Status.TIMED_OUT, None, None, None, {}, time.monotonic() - started, {},
+                          ["stopped before the search started"])
+
+        def watch() -> None:
+            while not done.wait(0.25):
+                if _stop_requested():
+                    solver.stop_search()
+                    return
+
+        watcher = threading.Thread(target=watch, name="cp-sat-stop-watcher", daemon=True)
+        watcher.start()
+    try:
+        status = solver.Solve(model, Progress())
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join(timeout=1)
     seconds = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
         return Result(Status.INFEASIBLE, None, None, None, {}, seconds, {}, ["the hard constraints cannot all be met"])

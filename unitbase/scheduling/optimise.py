@@ -1,0 +1,510 @@
+"""Adapter between a schedule version and the pure solver (`unitbase.scheduling.solver`).
+
+`instance_build` reads a version's board (strips, days and their shoot dates), the unit's calendar,
+availability, the cast of each scene (accepted cast tags plus the script's scene characters, mapped
+to cast members) and sets, and makes a solver `Instance` with `Weights` in whole currency units.
+`explain` compares a solver `Result` with the starting version, term by term. Writing the result
+back is a service (`optimise_services.optimise_result_write`); nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from unitbase.productions.permissions import ProductionAccess
+from unitbase.scripts.breakdown import element_key
+from unitbase.scripts.models import SceneCharacter
+
+from . import selectors
+from .models import Availability, ScheduleVersion, Strip, shoot_dates
+from .solver.model import CastMember, DayNight, Instance, Location, Result, Scene, Status, Weights
+from .solver.production import allowed_days
+from .solver.validate.capacity import load_by_day
+from .solver.validate.cost import evaluate
+
+SCOPES = {
+    "all": "Every scene on the board may move",
+    "boneyard": "Only the boneyard: scenes on the board stay on their days",
+    "from_date": "Only from a date on: days before it stay as they are",
+}
+UNAVAILABLE = (Availability.Status.UNAVAILABLE, Availability.Status.TRAVEL)
+TERM_LABELS = {
+    "cast_holding": "Cast holding days",
+    "company_moves": "Company moves",
+    "location_revisits": "Returns to a location",
+    "overtime": "Overtime",
+    "shoot_days": "Shoot days",
+    "changes": "Scenes moved",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the person chose on the optimise page (money in whole units of the production's currency)."""
+
+    time_limit: int = 30
+    holding: int = 1  # multiplier of each cast member's daily cost per hold day
+    company_move: int = 1500
+    location_revisit: int = 500
+    overtime_per_minute: int = 20
+    shoot_day: int = 5000
+    change: int = 0  # per scene moved from the starting version (minimal change)
+    default_daily_cost: int = 500  # for cast without a known rate
+    scope: str = "all"
+    from_date: date | None = None
+    include_boneyard: bool = False
+    max_eighths: int | None = None  # default: the production's page limit per day
+    overtime_cap_minutes: int = 120
+    mixed_day_night: bool = False
+    workers: int = 2
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["from_date"] = self.from_date.isoformat() if self.from_date else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Options:
+        data = dict(data)
+        if data.get("from_date"):
+            data["from_date"] = date.fromisoformat(data["from_date"])
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def weights(self) -> Weights:
+        return Weights(cast_holding=self.holding, company_move=self.company_move, location_revisit=self.location_revisit,
+                       overtime_per_minute=self.overtime_per_minute, shoot_day=self.shoot_day, change=self.change)
+
+    def check(self) -> None:
+        errors: dict[str, str] = {}
+        if not 1 <= int(self.time_limit) <= 600:
+            errors["time_limit"] = "Give the solver between 1 and 600 seconds."
+        for name in ("holding", "company_move", "location_revisit", "overtime_per_minute", "shoot_day", "change",
+                     "default_daily_cost", "overtime_cap_minutes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 0 or value > 10**7:
+                errors[name] = "Enter a whole number from 0 to 10,000,000."
+        if self.scope not in SCOPES:
+            errors["scope"] = "Choose which scenes may move."
+        if self.scope == "from_date" and self.from_date is None:
+            errors["from_date"] = "Give the first date that may change."
+        if self.max_eighths is not None and not 1 <= self.max_eighths <= 800:
+            errors["max_eighths"] = "Enter a page limit from 1 to 800 eighths."
+        if errors:
+            raise ValidationError(errors)
+
+
+@dataclass
+class Built:
+    """A solver instance plus what it takes to explain it and write it back."""
+
+    instance: Instance
+    weights: Weights
+    version: ScheduleVersion
+    options: Options
+    dates: list[date]  # every shoot date the written board may use (day N = dates[N-1])
+    keys: dict[str, tuple[int, int]]  # solver scene id -> (scene pk, part)
+    labels: dict[str, str]  # solver scene id -> "12" / "12 pt 2"
+    order: dict[str, int]  # solver scene id -> position on the starting board (ties within a day)
+    current: dict[str, date]  # the starting version's dates (scenes on dated days)
+    frozen: dict[date, list[tuple[int, int]]]  # days kept as they are (scope from_date)
+    cast_names: dict[str, str]
+    daily_costs: dict[str, int]
+    cost_source: dict[str, str]
+    currency: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _scene_id(scene_pk: int, part: int) -> str:
+    return f"{scene_pk}.{part}" if part else str(scene_pk)
+
+
+def _daily_cost(member, default: int) -> tuple[int, str]:
+    """The cast member's day rate from their deal (week / 5, hour x 10), else the default."""
+    amount = member.rate_amount
+    if amount is None:
+        return default, "default"
+    unit = member.rate_unit
+    if unit == "day":
+        value = Decimal(amount)
+    elif unit == "week":
+        value = Decimal(amount) / 5
+    elif unit == "hour":
+        value = Decimal(amount) * 10
+    else:
+        return default, "default"
+    return int(value.to_integral_value()), f"deal ({amount} {member.rate_currency} {member.get_rate_unit_display()})"
+
+
+def instance_build(*, access: ProductionAccess, version: ScheduleVersion, options: Options) -> Built:
+    options.check()
+    board = selectors.board_get(access=access, version=version)
+    calendar = board.calendar
+    if calendar is None:
+        raise ValidationError({"version": f"{version.schedule.unit} has no calendar: set its shoot dates first."})
+    prefs = board.prefs
+    planned = [d for d in shoot_dates(calendar, board.exceptions, 500) if d <= calendar.shoot_end]
+    count = max(len(planned), len(board.days), 1)
+    dates = shoot_dates(calendar, board.exceptions, count)
+    notes: list[str] = []
+
+    # cast of every scene: accepted cast tags (as on the board) plus the script's characters
+    cast_map = selectors.cast_by_key(access.production)
+    strips = [s for d in board.days for s in d.strips if s.kind == Strip.Kind.SCENE] + list(board.boneyard)
+    scene_pks = {s.scene_id for s in strips}
+    characters: dict[int, set[int]] = {}
+    for scene_pk, name in SceneCharacter.objects.filter(scene_id__in=scene_pks).values_list("scene_id", "name"):
+        member = cast_map.get(element_key(name))
+        if member is not None:
+            characters.setdefault(scene_pk, set()).add(member.cast_number)
+    members = {m.cast_number: m for m in cast_map.values()}
+
+    keys, labels, order, current = {}, {}, {}, {}
+    frozen: dict[date, list[tuple[int, int]]] = {}
+    scenes: list[Scene] = []
+    pins: list[tuple[str, date]] = []
+    used_members: set[int] = set()
+    position = 0
+    for day in board.days:
+        for strip in day.strips:
+            if strip.kind != Strip.Kind.SCENE:
+                continue
+            key = (strip.scene_id, strip.part)
+            if options.scope == "from_date" and day.date and day.date < options.from_date:
+                frozen.setdefault(day.date, []).append(key)
+                continue
+            sid = _scene_id(*key)
+            if day.date:
+                current[sid] = day.date
+                if options.scope == "boneyard":
+                    pins.append((sid, day.date))
+            scenes.append(_scene(strip, sid, characters, prefs, boneyard=False))
+            keys[sid], labels[sid], order[sid] = key, strip.label, position
+            used_members.update(int(c) for c in scenes[-1].cast)
+            position += 1
+    for strip in board.boneyard:
+        sid = _scene_id(strip.scene_id, strip.part)
+        scenes.append(_scene(strip, sid, characters, prefs, boneyard=not options.include_boneyard))
+        keys[sid], labels[sid], order[sid] = (strip.scene_id, strip.part), strip.label, position
+        if options.include_boneyard:
+            used_members.update(int(c) for c in scenes[-1].cast)
+        position += 1
+
+    days = [d for d in dates if options.scope != "from_date" or d >= options.from_date]
+    if not days:
+        raise ValidationError({"from_date": "No shoot day of the calendar is on or after that date."})
+    unavailable_cast: dict[int, set[date]] = {}
+    unavailable_sets: dict[str, set[date]] = {}
+    rows = Availability.objects.filter(production=access.production, date__gte=days[0], date__lte=days[-1],
+                                       status__in=UNAVAILABLE).values_list("cast_member__cast_number", "set_key", "date")
+    for number, set_key, when in rows:
+        if number:
+            unavailable_cast.setdefault(number, set()).add(when)
+        elif set_key:
+            unavailable_sets.setdefault(set_key, set()).add(when)
+    cast, daily_costs, cost_source, cast_names = [], {}, {}, {}
+    for number in sorted(used_members):
+        member = members[number]
+        cost, source = _daily_cost(member, options.default_daily_cost)
+        daily_costs[str(number)], cost_source[str(number)] = cost, source
+        cast_names[str(number)] = f"#{number} {member.character}"
+        cast.append(CastMember(str(number), daily_cost=cost, unavailable=frozenset(unavailable_cast.get(number, ()))))
+    defaulted = [cast_names[k] for k, v in cost_source.items() if v == "default"]
+    if defaulted:
+        notes.append(f"No day rate on file for {', '.join(defaulted)}: counted at {options.default_daily_cost} a day.")
+    locations = tuple(Location(key, frozenset(unavailable_sets.get(key, ())))
+                      for key in sorted({s.location for s in scenes if s.location}))
+
+    limit = options.max_eighths or prefs.day_limit_eighths
+    active = [s for s in scenes if not s.boneyard]
+    biggest = max((s.pages for s in active), default=0)
+    if biggest > limit:
+        notes.append(f"A strip has {selectors.eighths_label(biggest)} pages, more than the "
+                     f"{selectors.eighths_label(limit)}-page limit: the limit was raised to it.")
+        limit = biggest
+    standard = prefs.day_limit_minutes
+    longest = max((s.minutes or 0 for s in active), default=0)
+    cap = max(standard + options.overtime_cap_minutes, longest)
+    if len(dates) > len(planned) and planned:
+        notes.append(f"The starting version runs past the planned last shoot day ({calendar.shoot_end:%a %d %b %Y}).")
+    instance = Instance(
+        days=tuple(days),
+        scenes=tuple(scenes),
+        cast=tuple(cast),
+        locations=locations,
+        pins=tuple(pins),
+        max_pages_per_day=limit,
+        max_minutes_per_day=cap,
+        standard_minutes_per_day=standard,
+        mixed_day_night=options.mixed_day_night,
+        current=tuple((sid, d) for sid, d in current.items() if d in set(days)),
+    )
+    return Built(instance=instance, weights=options.weights(), version=version, options=options, dates=dates,
+                 keys=keys, labels=labels, order=order, current=current, frozen=frozen, cast_names=cast_names,
+                 daily_costs=daily_costs, cost_source=cost_source, currency=access.production.base_currency,
+                 notes=notes)
+
+
+def _scene(strip: Strip, sid: str, characters: dict[int, set[int]], prefs, *, boneyard: bool) -> Scene:
+    numbers = {c.cast_number for c in getattr(strip, "cast_members", [])} | characters.get(strip.scene_id, set())
+    minutes = strip.estimate_minutes if strip.estimate_minutes is not None else strip.eighths * prefs.minutes_per_eighth
+    return Scene(
+        id=sid,
+        cast=frozenset(str(n) for n in numbers),
+        location=strip.scene.set_key or strip.scene.set_name or None,
+        pages=strip.eighths,
+        minutes=minutes,
+        day_night=DayNight.NIGHT if strip.scene.day_night == "N" else DayNight.DAY,
+        boneyard=boneyard,
+    )
+
+
+# --- the plan to write back ----------------------------------------------------------------------
+
+
+def plan_days(built: Built, schedule: dict[str, date]) -> list[list[tuple[int, int]]]:
+    """The board to write: one list of (scene pk, part) per shoot day, day 1 first, up to the last
+    used date (empty days in between stay, so that day N keeps the N-th shoot date)."""
+    by_date: dict[date, list[str]] = {}
+    for sid, when in schedule.items():
+        by_date.setdefault(when, []).append(sid)
+    scenes = {s.id: s for s in built.instance.scenes}
+    last = max([*by_date, *built.frozen], default=None)
+    days: list[list[tuple[int, int]]] = []
+    if last is None:
+        return days
+    for when in built.dates:
+        if when > last:
+            break
+        if when in built.frozen:
+            days.append(list(built.frozen[when]))
+            continue
+        sids = by_date.get(when, [])
+        first_seen: dict[str, int] = {}
+        for sid in sorted(sids, key=lambda s: built.order[s]):
+            first_seen.setdefault(scenes[sid].location or "", built.order[sid])
+        sids.sort(key=lambda s: (first_seen[scenes[s].location or ""], built.order[s]))
+        days.append([built.keys[s] for s in sids])
+    return days
+
+
+# --- the explanation -----------------------------------------------------------------------------
+
+
+def _counts(instance: Instance, schedule: dict[str, date]) -> dict[str, Any]:
+    ones = Weights(1, 1, 1, 1, 1, 1)
+    plain = replace(instance, cast=tuple(CastMember(c.id, 1, c.unavailable) for c in instance.cast))
+    counted = evaluate(plain, schedule, ones)
+    index = {d: i for i, d in enumerate(instance.days)}
+    work: dict[str, set[int]] = {}
+    for scene in instance.scenes:
+        if scene.id in schedule and schedule[scene.id] in index:
+            for m in scene.cast:
+                work.setdefault(m, set()).add(index[schedule[scene.id]])
+    holds = {m: (max(d) - min(d) + 1 - len(d), len(d)) for m, d in work.items()}
+    return {"terms": counted, "holds": holds}
+
+
+def _day(d: date | None) -> str:
+    return f"{d:%a %d %b}" if d else "—"
+
+
+def explain(built: Built, result: Result, *, solutions: int = 0, stopped: bool = False) -> dict[str, Any]:
+    """What the person reviewing the draft needs: every cost term before and after, each cast
+    member's hold days, scenes moved, constraints that limited the choice, the solve status."""
+    inst, weights = built.instance, built.weights
+    in_days = set(inst.days)
+    before_schedule = {sid: d for sid, d in built.current.items() if d in in_days and sid in {s.id for s in inst.scenes if not s.boneyard}}
+    after_schedule = dict(result.schedule)
+    before, after = evaluate(inst, before_schedule, weights), dict(result.breakdown)
+    cb, ca = _counts(inst, before_schedule), _counts(inst, after_schedule)
+    terms = [{"key": k, "label": TERM_LABELS[k], "before": before.get(k, 0), "after": after.get(k, 0),
+              "count_before": cb["terms"].get(k, 0), "count_after": ca["terms"].get(k, 0)} for k in TERM_LABELS]
+    cast = []
+    for member in inst.cast:
+        hb, wb = cb["holds"].get(member.id, (0, 0))
+        ha, wa = ca["holds"].get(member.id, (0, 0))
+        cast.append({"id": member.id, "name": built.cast_names.get(member.id, member.id), "daily_cost": member.daily_cost,
+                     "source": built.cost_source.get(member.id, ""), "work_before": wb, "work_after": wa,
+                     "hold_before": hb, "hold_after": ha,
+                     "cost_before": weights.cast_holding * member.daily_cost * hb,
+                     "cost_after": weights.cast_holding * member.daily_cost * ha})
+    moved = []
+    for scene in inst.scenes:
+        was, now = built.current.get(scene.id), after_schedule.get(scene.id)
+        if scene.boneyard or (was == now):
+            continue
+        moved.append({"scene": built.labels[scene.id], "from": _day(was) if was else "boneyard / no date",
+                      "to": _day(now) if now else "boneyard"})
+    from .solver.validate import validate
+
+    return {
+        "status": str(result.status),
+        "stopped": stopped,
+        "objective": result.objective,
+        "bound": result.best_bound,
+        "gap": result.gap,
+        "seconds": round(result.seconds, 2),
+        "solutions": solutions,
+        "currency": built.currency,
+        "terms": terms,
+        "total_before": sum(before.values()),
+        "total_after": result.objective,
+        "cast": cast,
+        "moved": moved,
+        "moved_count": len(moved),
+        "binding": binding_constraints(built, after_schedule),
+        "before_problems": validate(inst, before_schedule) if len(before_schedule) == len([s for s in inst.scenes if not s.boneyard]) else [],
+        "notes": list(built.notes),
+        "options": built.options.as_json(),
+        "base_version": built.version.pk,
+        "base_name": built.version.name,
+    }
+
+
+def binding_constraints(built: Built, schedule: dict[str, date]) -> list[str]:
+    """The hard constraints that limited the choice, in words: pins, unavailable cast and sets on
+    dates their scenes would otherwise have been free to use, days filled to a limit."""
+    inst = built.instance
+    lines: list[str] = []
+    pinned = [built.labels[sid] for sid, _ in inst.pins]
+    if pinned:
+        lines.append(f"{len(pinned)} scene(s) stayed on their days (pinned): {', '.join(pinned[:12])}"
+                     + (" …" if len(pinned) > 12 else "") + ".")
+    active = [s for s in inst.scenes if not s.boneyard]
+    for member in inst.cast:
+        blocked = sorted(d for d in member.unavailable if d in set(inst.days))
+        theirs = [s for s in active if member.id in s.cast]
+        if not blocked or not theirs:
+            continue
+        forced = [built.labels[s.id] for s in theirs if built.current.get(s.id) in member.unavailable]
+        text = (f"{built.cast_names.get(member.id, member.id)} is unavailable on {', '.join(_day(d) for d in blocked[:6])}"
+                + (" …" if len(blocked) > 6 else "") + f": their {len(theirs)} scene(s) could not go on those days")
+        if forced:
+            text += f", so scene(s) {', '.join(forced)} had to move off them"
+        lines.append(text + ".")
+    for loc in inst.locations:
+        blocked = sorted(d for d in loc.unavailable if d in set(inst.days))
+        if blocked and any(s.location == loc.id for s in active):
+            lines.append(f"Set {loc.id} is unavailable on {', '.join(_day(d) for d in blocked[:6])}.")
+    for when, (pages, minutes) in sorted(load_by_day(inst, schedule).items()):
+        if inst.max_pages_per_day and pages >= inst.max_pages_per_day:
+            lines.append(f"{_day(when)} is full: {selectors.eighths_label(pages)} pages, the most a day may hold.")
+        elif inst.max_minutes_per_day and minutes >= inst.max_minutes_per_day:
+            lines.append(f"{_day(when)} is full: {selectors.hours_label(minutes)} h including overtime.")
+    return lines
+
+
+def infeasible_reasons(built: Built) -> list[str]:
+    """Why there is no schedule, in words ("Scene 12 needs #1 ANNA, who is unavailable on …")."""
+    inst = built.instance
+    allowed = allowed_days(inst)
+    cast = inst.cast_by_id()
+    locations = inst.locations_by_id()
+    pins = dict(inst.pins)
+    reasons = []
+    for scene in inst.scenes:
+        if scene.boneyard or allowed.get(scene.id):
+            continue
+        causes = []
+        if scene.id in pins:
+            causes.append(f"it is pinned to {_day(pins[scene.id])}")
+        for m in sorted(scene.cast):
+            days = [d for d in inst.days if d in cast[m].unavailable]
+            if days:
+                causes.append(f"{built.cast_names.get(m, m)} is unavailable on {len(days)} of the {len(inst.days)} "
+                              f"shoot days ({', '.join(_day(d) for d in days[:4])}{' …' if len(days) > 4 else ''})")
+        if scene.location in locations and locations[scene.location].unavailable:
+            causes.append(f"set {scene.location} is unavailable on {len(locations[scene.location].unavailable)} day(s)")
+        reasons.append(f"Scene {built.labels[scene.id]} has no shoot day from {_day(inst.days[0])} to "
+                       f"{_day(inst.days[-1])} with its cast and set available: " + "; ".join(causes) + ".")
+    if not reasons:
+        total = sum(s.pages for s in inst.scenes if not s.boneyard)
+        reasons.append(
+            f"The {len([s for s in inst.scenes if not s.boneyard])} scenes ({selectors.eighths_label(total)} pages) do not fit "
+            f"into {len(inst.days)} shoot days at most {selectors.eighths_label(inst.max_pages_per_day or 0)} pages a day with "
+            "the day/night rules: add shoot days to the calendar, raise the page limit or allow split days."
+        )
+    return reasons
+
+
+def status_label(status: str, gap: float | None, stopped: bool = False) -> str:
+    if status == Status.OPTIMAL:
+        return "Optimal (proven best for these weights)"
+    if status == Status.FEASIBLE:
+        why = "stopped by you" if stopped else "time limit reached"
+        return f"Good, not proven best ({why}; gap {gap * 100:.1f}%)" if gap is not None else f"Feasible ({why})"
+    if status == Status.INFEASIBLE:
+        return "No schedule meets the hard constraints"
+    return "No schedule found in time"
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    id: str
+    request: Any  # AuditEvent
+    progress: Any  # JobProgress | None
+    result: Any  # AuditEvent | None
+    version: ScheduleVersion | None
+    cancel_requested: bool
+
+    @property
+    def state(self) -> str:
+        if self.result is not None:
+            return "finished"
+        if self.progress is not None and self.progress.error:
+            return "failed"
+        if self.progress is None:
+            return "queued"
+        return "stopping" if self.cancel_requested else "running"
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running", "stopping")
+
+    @property
+    def percent(self) -> int:
+        return round((self.progress.fraction if self.progress else 0) * 100)
+
+
+def run_get(*, access: ProductionAccess, run_id: str) -> Run:
+    """One optimiser run of this production (AuditEvent.DoesNotExist when there is none)."""
+    from unitbase.core.models import AuditEvent, JobProgress
+
+    events = AuditEvent.objects.filter(production_id=access.production.pk, changes__task=str(run_id))
+    request = events.get(action="schedule.optimise_request")
+    result = events.filter(action="schedule.optimise_result").first()
+    version = None
+    if result is not None:
+        version = ScheduleVersion.objects.filter(schedule__production=access.production, pk=result.object_id).first()
+    return Run(
+        id=str(run_id), request=request,
+        progress=JobProgress.objects.filter(task_result_id=str(run_id), production_id=access.production.pk).first(),
+        result=result, version=version,
+        cancel_requested=events.filter(action="schedule.optimise_cancel").exists(),
+    )
+
+
+def run_list(*, access: ProductionAccess, limit: int = 10) -> list[Run]:
+    from unitbase.core.models import AuditEvent
+
+    ids = AuditEvent.objects.filter(production_id=access.production.pk, action="schedule.optimise_request").order_by(
+        "-created_at", "-id").values_list("changes__task", flat=True)[:limit]
+    return [run_get(access=access, run_id=i) for i in ids]
+
+
+def explanation_get(*, access: ProductionAccess, version_id: int) -> tuple[ScheduleVersion, dict[str, Any] | None]:
+    """A version and, if the optimiser made it, its explanation (DoesNotExist for another production's)."""
+    from unitbase.core.models import AuditEvent
+
+    version = selectors.version_get(access=access, version_id=version_id)
+    event = AuditEvent.objects.filter(production_id=access.production.pk, action="schedule.optimise_result",
+                                      object_type="scheduleversion", object_id=str(version.pk)).first()
+    return version, (event.changes.get("explanation") if event else None)

@@ -1,0 +1,71 @@
+"""The optimiser's background task: load by id, solve with progress on the Background jobs page,
+stop on request (keeping the best schedule so far), write the result as a draft version."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django_tasks import task
+
+from unitbase.core.progress import job_progress_fail, job_progress_finish, job_progress_start, job_progress_update
+from unitbase.productions.permissions import access_production
+
+from .permissions import EDIT_ACTION
+
+
+def progress_message(state: dict, time_limit: float) -> str:
+    parts = [f"{state.get('solutions', 0)} solution(s)"]
+    if state.get("objective") is not None:
+        parts.append(f"best cost {state['objective']:,}")
+    if state.get("bound") is not None:
+        parts.append(f"bound {state['bound']:,}")
+        if state.get("objective"):
+            gap = max(0.0, (state["objective"] - state["bound"]) / max(1, abs(state["objective"])))
+            parts.append(f"gap {gap * 100:.1f}%")
+    parts.append(f"{state.get('seconds', 0.0):.1f} s of {time_limit:g} s")
+    return " · ".join(parts)
+
+
+@task(takes_context=True)
+def optimiser_task(context, *, production_id: int, user_id: int, version_id: int, options: dict) -> int | None:
+    from .models import ScheduleVersion
+    from .optimise import Options, status_label
+    from .optimise_services import optimise_run, optimiser_cancel_requested
+
+    rid = str(context.task_result.id)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    name = ScheduleVersion.objects.filter(pk=version_id).values_list("name", flat=True).first() or "schedule"
+    job_progress_start(task_result_id=rid, production_id=production_id, label=f"Optimise “{name}”", user=user)
+    opts = Options.from_json(options)
+    limit = float(opts.time_limit)
+
+    def report(state: dict) -> None:
+        job_progress_update(task_result_id=rid, fraction=min(0.99, state.get("seconds", 0.0) / max(limit, 0.1)),
+                            message=progress_message(state, limit))
+
+    try:
+        access = access_production(user, production_id, EDIT_ACTION)
+        outcome = optimise_run(
+            access=access, version_id=version_id, options=opts, run_id=rid, on_progress=report,
+            cancel_check=lambda: optimiser_cancel_requested(production_id=production_id, run_id=rid),
+        )
+    except ValidationError as exc:
+        job_progress_fail(task_result_id=rid, error=" ".join(exc.messages))
+        return None
+    except (PermissionDenied, Http404):
+        job_progress_fail(task_result_id=rid, error="You may no longer change this production's schedule.")
+        return None
+    except Exception as exc:  # a crashed solve must say so on the jobs page; nothing was written
+        job_progress_fail(task_result_id=rid, error=f"The optimiser failed ({exc.__class__.__name__}); nothing was written.")
+        raise
+    if outcome.version is None:
+        job_progress_fail(task_result_id=rid, error=" ".join(outcome.reasons))
+        return None
+    ex = outcome.explanation
+    job_progress_finish(
+        task_result_id=rid,
+        message=f"“{outcome.version.name}”: {status_label(ex['status'], ex['gap'], ex['stopped'])}; cost "
+        f"{ex['total_after']:,} vs {ex['total_before']:,}; {ex['moved_count']} scene(s) moved",
+    )
+    return outcome.version.pk
