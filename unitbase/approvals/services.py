@@ -23,7 +23,7 @@ Public contract (other apps call these; docs/approvals.md has the full story):
   approval it calls kind.on_approved; on a rejection kind.on_rejected, inside this transaction.
 - approval_withdraw(*, access, request_id, version=None) -> ApprovalRequest: the requester only.
 - approval_policy_create / approval_policy_update / approval_policy_delete /
-  approval_policies_reset: Action.MANAGE_MEMBERS.
+  approval_policies_reset: Action.MANAGE_AUTHORITY.
 - delegation_create / delegation_end: your own; someone else's with Action.MANAGE_MEMBERS.
 
 Every write records an audit event ("approval.submit", "approval.approve", "approval.reject",
@@ -193,7 +193,7 @@ def approval_policy_create(
     *, access: ProductionAccess, kind: str, steps: Chain, min_amount: Decimal | None = None,
     max_amount: Decimal | None = None, department: Department | None = None,
 ) -> ApprovalPolicy:
-    access.require(Action.MANAGE_MEMBERS)
+    access.require(Action.MANAGE_AUTHORITY)
     policies_seed(production=access.production, kind=_kind(kind))  # the defaults first, then the addition
     policy = ApprovalPolicy(production=access.production, kind=kind, steps=steps, min_amount=min_amount,
                             max_amount=max_amount, department=department)
@@ -211,7 +211,7 @@ def approval_policy_update(
     max_amount: Decimal | None = None, department: Department | None = None,
 ) -> ApprovalPolicy:
     """Change a policy. Requests already pending keep the chain they were given."""
-    access.require(Action.MANAGE_MEMBERS)
+    access.require(Action.MANAGE_AUTHORITY)
     policy = ApprovalPolicy.objects.select_for_update().get(production=access.production, pk=policy_id)
     before = {"steps": policy.steps, "min_amount": policy.min_amount, "max_amount": policy.max_amount,
               "department": policy.department.name if policy.department else None}
@@ -227,7 +227,7 @@ def approval_policy_update(
 
 @transaction.atomic
 def approval_policy_delete(*, access: ProductionAccess, policy_id: int) -> None:
-    access.require(Action.MANAGE_MEMBERS)
+    access.require(Action.MANAGE_AUTHORITY)
     policy = ApprovalPolicy.objects.select_for_update().get(production=access.production, pk=policy_id)
     audit_record(production_id=access.production.pk, actor=access.user, action="approval_policy.delete", obj=policy)
     policy.delete()
@@ -236,7 +236,7 @@ def approval_policy_delete(*, access: ProductionAccess, policy_id: int) -> None:
 @transaction.atomic
 def approval_policies_reset(*, access: ProductionAccess, kind: str) -> list[ApprovalPolicy]:
     """Replace the production's policies for a kind by the kind's defaults."""
-    access.require(Action.MANAGE_MEMBERS)
+    access.require(Action.MANAGE_AUTHORITY)
     approval_kind = _kind(kind)
     ApprovalPolicy.objects.filter(production=access.production, kind=approval_kind.key).delete()
     policies = policies_seed(production=access.production, kind=approval_kind)

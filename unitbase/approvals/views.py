@@ -159,7 +159,7 @@ def _policy_groups(access):
 
 
 def _policies_page(request, access, form=None, status=200, editing=None):
-    can_edit = access.can(Action.MANAGE_MEMBERS)
+    can_edit = access.can(Action.MANAGE_AUTHORITY)
     departments = department_list(access=access)
     return render(request, "approvals/policies.html", {
         "production": access.production, "groups": _policy_groups(access), "can_edit": can_edit,
@@ -173,7 +173,7 @@ def policies(request, access):
 
 
 @require_http_methods(["GET", "POST"])
-@production_view(Action.MANAGE_MEMBERS)
+@production_view(Action.MANAGE_AUTHORITY)
 def policy_edit(request, access, policy_id: int | None = None):
     """Add a policy (no id) or change one; GET with an id shows the form filled in."""
     departments = department_list(access=access)
@@ -213,7 +213,7 @@ def policy_edit(request, access, policy_id: int | None = None):
 
 
 @require_POST
-@production_view(Action.MANAGE_MEMBERS)
+@production_view(Action.MANAGE_AUTHORITY)
 def policy_delete(request, access, policy_id: int):
     try:
         services.approval_policy_delete(access=access, policy_id=policy_id)
@@ -224,7 +224,7 @@ def policy_delete(request, access, policy_id: int):
 
 
 @require_POST
-@production_view(Action.MANAGE_MEMBERS)
+@production_view(Action.MANAGE_AUTHORITY)
 def policies_reset(request, access, kind: str):
     try:
         services.approval_policies_reset(access=access, kind=kind)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from unitbase.core.audit import audit_record
 from unitbase.core.models import AuditEvent
 from unitbase.people.models import CastMember, CrewMember, Person, RateUnit
-from unitbase.productions.authority import MEMBER_ADMIN_FLOOR, Action, Role, Scope
+from unitbase.productions.authority import FLOOR_ACTIONS, MEMBER_ADMIN_FLOOR, Action, Role, Scope
 from unitbase.productions.models import (
     AuthorityRule,
     Department,
@@ -374,9 +374,10 @@ def _check_references(good: dict[str, list[tuple[int, dict[str, Any]]]], errors:
         "positions", "name", good["positions"], lambda r: (r["department"], r["name"]), errors
     )
     for role in MEMBER_ADMIN_FLOOR:
-        if (Action.MANAGE_MEMBERS.value, role.value) not in rules:
-            errors.append(f"authority_rules: the {Role(role).label.lower()} must keep {Action.MANAGE_MEMBERS.value!r}, "
-                          "so that nobody is locked out of the production")
+        for floor_action in FLOOR_ACTIONS:
+            if (floor_action.value, role.value) not in rules:
+                errors.append(f"authority_rules: the {Role(role).label.lower()} must keep {floor_action.value!r}, "
+                              "so that nobody is locked out of the production")
 
     def ref(section: str, i: int, row: dict[str, Any], key: str, known: set, what: str) -> None:
         value = row[key]

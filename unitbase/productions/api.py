@@ -352,9 +352,9 @@ def authority_list(request, production_id: Id):
 
 
 @router.put("/{production_id}/authority/{action}/{role}", response=AuthorityCellOut, tags=["authority"],
-            summary="Allow or deny one cell of the matrix (manage_members)")
+            summary="Allow or deny one cell of the matrix (manage_authority)")
 def authority_set(request, production_id: Id, action: str, role: str, payload: AuthorityCellIn):
-    access = api_access(request, production_id, Action.MANAGE_MEMBERS)
+    access = api_access(request, production_id, Action.MANAGE_AUTHORITY)
     rule = services.authority_rule_set(
         access=access, action=action, role=role, allowed=payload.allowed, scope=payload.scope,
         limit_amount=payload.limit_amount,

@@ -32,7 +32,8 @@ class Action(models.TextChoices):
     MANAGE_CONTACTS = "manage_contacts", "Add and edit contacts"
     HIRE_CREW = "hire_crew", "Hire crew"
     HIRE_CAST = "hire_cast", "Hire cast"
-    MANAGE_MEMBERS = "manage_members", "Invite members and edit the authority matrix"
+    MANAGE_MEMBERS = "manage_members", "Invite members and change their roles"
+    MANAGE_AUTHORITY = "manage_authority", "Edit the authority matrix and approval policies"
     VIEW_AUDIT = "view_audit", "See the audit trail"
     EDIT_BUDGET = "edit_budget", "Edit the budget"
     APPROVE_PURCHASE = "approve_purchase", "Approve purchases (up to an amount)"
@@ -78,6 +79,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, Decimal | None]]] = {
     A.MANAGE_MEMBERS: {
         r: (S.ALL, None) for r in [R.PRODUCER, R.UPM, R.LINE_PRODUCER, R.PRODUCTION_MANAGER]
     },
+    A.MANAGE_AUTHORITY: {r: (S.ALL, None) for r in [R.PRODUCER, R.UPM]},
     A.VIEW_AUDIT: {r: (S.ALL, None) for r in [*_MANAGERS, R.PRODUCTION_ACCOUNTANT]},
     A.EDIT_BUDGET: {
         r: (S.ALL, None) for r in [R.PRODUCER, R.UPM, R.LINE_PRODUCER, R.PRODUCTION_ACCOUNTANT]
@@ -105,8 +107,10 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, Decimal | None]]] = {
     A.EXPORT_PRODUCTION: {r: (S.ALL, None) for r in [R.PRODUCER, R.UPM]},
 }
 
-# The roles that may always manage members, so that a production can never lock itself out.
+# The roles that always keep member and authority management, so that a production can never lock
+# itself out.
 MEMBER_ADMIN_FLOOR = [R.PRODUCER, R.UPM]
+FLOOR_ACTIONS = [A.MANAGE_MEMBERS, A.MANAGE_AUTHORITY]
 
 STANDARD_DEPARTMENTS = [
     "Production", "Direction", "Camera", "Grip", "Electric", "Sound", "Art", "Set dressing",

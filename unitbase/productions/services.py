@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from unitbase.core.audit import audit_record, diff_fields
 
-from .authority import DEFAULT_MATRIX, MEMBER_ADMIN_FLOOR, MONEY_ACTIONS, STANDARD_DEPARTMENTS, Action, Role
+from .authority import (
+    DEFAULT_MATRIX,
+    FLOOR_ACTIONS,
+    MEMBER_ADMIN_FLOOR,
+    MONEY_ACTIONS,
+    STANDARD_DEPARTMENTS,
+    Action,
+    Role,
+)
 from .models import AuthorityRule, Department, Episode, Invitation, Membership, Production, Unit
 from .permissions import ProductionAccess
 
@@ -229,13 +237,15 @@ def authority_rule_set(
     limit_amount: Decimal | None = None,
 ) -> AuthorityRule | None:
     """Allow or deny one cell of the matrix. The producer and UPM keep member management."""
-    access.require(Action.MANAGE_MEMBERS)
+    access.require(Action.MANAGE_AUTHORITY)
     if action not in Action.values:
         raise ValidationError({"action": f"Unknown action {action!r}."})
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    if action == Action.MANAGE_MEMBERS and role in MEMBER_ADMIN_FLOOR and not allowed:
-        raise ValidationError("The producer and the UPM always keep member management, so that nobody is locked out.")
+    if action in FLOOR_ACTIONS and role in MEMBER_ADMIN_FLOOR and not allowed:
+        raise ValidationError(
+            "The producer and the UPM always keep member and authority management, so that nobody is locked out."
+        )
     if action not in MONEY_ACTIONS:
         limit_amount = None
     existing = AuthorityRule.objects.select_for_update().filter(

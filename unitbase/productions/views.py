@@ -308,11 +308,11 @@ def _cell_form(action: str, role: str, rule) -> AuthorityCellForm:
 
 @production_view()
 def authority(request, access: ProductionAccess):
-    """Everyone sees the matrix; member managers edit one cell per request with htmx."""
-    can_edit = access.can(Action.MANAGE_MEMBERS)
+    """Everyone sees the matrix; holders of manage_authority edit one cell per request with htmx."""
+    can_edit = access.can(Action.MANAGE_AUTHORITY)
     template = "productions/authority.html"
     if request.method == "POST":
-        access.require(Action.MANAGE_MEMBERS)
+        access.require(Action.MANAGE_AUTHORITY)
         action, role = request.POST.get("action", ""), request.POST.get("role", "")
         if action not in Action.values or role not in Role.values:
             return HttpResponse("Unknown action or role.", status=422)

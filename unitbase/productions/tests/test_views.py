@@ -405,7 +405,7 @@ def test_matrix_bad_input_is_422_in_the_cell(client, owner, production):
         "action": Action.MANAGE_MEMBERS, "role": Role.PRODUCER, "scope": "all",
     }, headers={"HX-Request": "true"})
     assert refusal.status_code == 422
-    assert b"always keep member management" in refusal.content
+    assert b"always keep member and authority management" in refusal.content
     assert not AuthorityRule.objects.filter(production=production, action=Action.APPROVE_PURCHASE,
                                             role=Role.CREW).exists()
     assert AuthorityRule.objects.filter(production=production, action=Action.MANAGE_MEMBERS,
