@@ -1,14 +1,14 @@
 """A hand-made production with an applied schedule, for the call sheet tests.
 
 Scenes (number, int/ext, set, time, eighths, cast, extra tags):
-day 1 (Mon 2 Mar 2026): 1 EXT HARBOUR DAY 8/8 MAREN (+ vehicle "POLICE CAR", background "DOCK WORKERS");
+day 1 (a Monday a few weeks ahead): 1 EXT HARBOUR DAY 8/8 MAREN (+ vehicle "POLICE CAR", background "DOCK WORKERS");
                         2 INT COTTAGE NIGHT 12/8 MAREN, ELLIS (+ SFX "RAIN")
-day 2 (Tue 3 Mar):      3 INT COTTAGE DAY 4/8 ELLIS
-day 3 (Wed 4 Mar):      4 EXT HARBOUR NIGHT 6/8 MAREN, TOBY
+day 2 (Tuesday):      3 INT COTTAGE DAY 4/8 ELLIS
+day 3 (Wednesday):      4 EXT HARBOUR NIGHT 6/8 MAREN, TOBY
 So on day 2 MAREN holds (H), ELLIS finishes (WF), TOBY has not started.
 """
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from tests.factories import CastMemberFactory, CrewMemberFactory, PersonFactory, department, make_production, member
 from unitbase.productions.authority import Role
@@ -17,7 +17,9 @@ from unitbase.productions.permissions import access_production
 from unitbase.scheduling import services as sched
 from unitbase.scripts.models import BreakdownCategory, Element, Scene, ScriptDocument, ScriptRevision, Tag
 
-DAY1, DAY2, DAY3 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
+_today = date.today()
+DAY1 = _today + timedelta(days=21 - _today.weekday())  # a Monday three weeks ahead: personal links still valid
+DAY2, DAY3 = DAY1 + timedelta(days=1), DAY1 + timedelta(days=2)
 SCENES = [
     ("1", "EXT", "HARBOUR", "DAY", 8, ["MAREN"], [("vehicles", "POLICE CAR"), ("background_actors", "DOCK WORKERS")]),
     ("2", "INT", "COTTAGE", "NIGHT", 12, ["MAREN", "ELLIS"], [("special_effects", "RAIN")]),
@@ -65,7 +67,7 @@ def build_world():
             position=Position.objects.get_or_create(production=production, department=dept, name=pos)[0],
             person=PersonFactory(production=production, name=f"Crew {key}", phone=f"+44 7700 9001{len(crew)}"),
         )
-    sched.calendar_set(access=ad, unit_id=unit.pk, shoot_start=DAY1, shoot_end=date(2026, 3, 6), default_call=time(7, 0))
+    sched.calendar_set(access=ad, unit_id=unit.pk, shoot_start=DAY1, shoot_end=DAY1 + timedelta(days=4), default_call=time(7, 0))
     version = sched.schedule_create(access=ad, unit_id=unit.pk, name="Shooting", layout="board")
     # Day breaks after scenes 2, 3 and 4: board is [1, 2, |, 3, |, 4, |].
     v = version

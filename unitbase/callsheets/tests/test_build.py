@@ -41,9 +41,9 @@ def test_day_two_codes_hold_and_finish(world):
 
 
 def test_not_a_shoot_day(world):
-    from datetime import date
+    from datetime import timedelta
 
     with pytest.raises(ValidationError) as err:
-        services.callsheet_build_from_schedule(access=world["ad"], unit_id=world["unit"].pk, shoot_date=date(2026, 3, 7))
+        services.callsheet_build_from_schedule(access=world["ad"], unit_id=world["unit"].pk, shoot_date=DAY1 + timedelta(days=5))
     assert "not a shoot day" in str(err.value)
     assert not CallSheet.objects.exists()
