@@ -13,6 +13,7 @@ from unitbase.accounts.api import TokenAuth
 from unitbase.accounts.api import router as accounts_router
 from unitbase.approvals.api import router as approvals_router
 from unitbase.budgets.api import router as budgets_router
+from unitbase.payroll.api import router as payroll_router
 from unitbase.people.api import router as people_router
 from unitbase.productions.api import router as productions_router
 from unitbase.scheduling.api import router as scheduling_router
@@ -122,3 +123,4 @@ api.add_router("/productions", scripts_router)
 api.add_router("/productions", budgets_router)
 api.add_router("/productions", approvals_router)
 api.add_router("/productions", scheduling_router)
+api.add_router("/productions", payroll_router)

@@ -8,6 +8,9 @@ else is a Django management command run with the project's settings:
   unitbase demo           create the demo production (idempotent)
   unitbase createadmin    create a site administrator
   unitbase export / import  a whole production as one versioned JSON bundle
+  unitbase script parse FILE --json       parse a screenplay (no database)
+  unitbase bench talent|mssp FILE --json  solve a scheduling benchmark instance (no database)
+  unitbase payroll calc --rules PACK --timecard CARD.json  price a timecard (no database)
   unitbase migrate, check, shell, ...  any Django command
 """
 
@@ -21,6 +24,7 @@ import sys
 PURE_COMMANDS = {
     "script": "unitbase.scripts.cli",
     "bench": "unitbase.scheduling.solver.cli",
+    "payroll": "unitbase.payroll.cli",
 }
 ALIASES = {"worker": "db_worker"}
 
