@@ -9,6 +9,7 @@ back is a service (`optimise_services.optimise_result_write`); nothing here writ
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -358,12 +359,25 @@ def explain(built: Built, result: Result, *, solutions: int = 0, stopped: bool =
         "moved": moved,
         "moved_count": len(moved),
         "binding": binding_constraints(built, after_schedule),
-        "before_problems": validate(inst, before_schedule) if len(before_schedule) == len([s for s in inst.scenes if not s.boneyard]) else [],
+        "before_problems": _readable(built, validate(inst, before_schedule))
+        if len(before_schedule) == len([s for s in inst.scenes if not s.boneyard]) else [],
         "notes": list(built.notes),
         "options": built.options.as_json(),
         "base_version": built.version.pk,
         "base_name": built.version.name,
     }
+
+
+def _readable(built: Built, problems: list[str]) -> list[str]:
+    """Validator messages with scene and cast ids replaced by scene numbers and names."""
+    out = []
+    for text in problems:
+        for sid, label in built.labels.items():
+            text = text.replace(f"scene {sid!r}", f"Scene {label}")
+        for cid, name in built.cast_names.items():
+            text = text.replace(f"{cid!r} is not available", f"{name} is not available")
+        out.append(re.sub(r"(\d{4})-(\d{2})-(\d{2})", lambda m: _day(date(*map(int, m.groups()))), text))
+    return out
 
 
 def binding_constraints(built: Built, schedule: dict[str, date]) -> list[str]:
