@@ -160,11 +160,11 @@ class Timecard(TimeStampedModel):
     points at the previous one; the previous one is superseded once the correction is approved."""
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="timecards")
-    deal = models.ForeignKey(PayrollDeal, on_delete=models.PROTECT, related_name="timecards")
+    deal = models.ForeignKey(PayrollDeal, on_delete=models.RESTRICT, related_name="timecards")
     week_ending = models.DateField()
     revision = models.PositiveIntegerField(default=1)
     previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="correction"
     )
     status = models.CharField(max_length=12, choices=TimecardStatus.choices, default=TimecardStatus.DRAFT)
     previous_dismissal = models.DateTimeField(
