@@ -233,3 +233,17 @@ def test_cancel_service(ad, board, production):
     JobProgress.objects.filter(task_result_id=run_id).update(fraction=0.5)
     optimiser_run_cancel(access=ad, run_id=run_id)
     assert AuditEvent.objects.filter(action=CANCEL, changes__task=run_id, production_id=production.pk).count() == 1
+
+
+def test_solver_stop_check():
+    from datetime import timedelta
+
+    from unitbase.scheduling.solver.model import Config, Instance
+    from unitbase.scheduling.solver.model import Scene as S
+
+    inst = Instance(days=tuple(MON + timedelta(days=i) for i in range(4)), scenes=(S("a"), S("b")))
+    stopped = solve(inst, Config(time_limit=2, workers=1), should_stop=lambda: True)
+    assert stopped.status == Status.TIMED_OUT and stopped.schedule == {}
+    calls = []
+    result = solve(inst, Config(time_limit=2, workers=1), should_stop=lambda: calls.append(1) and False)
+    assert result.status == Status.OPTIMAL and calls  # asked at least once, never stopped
