@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from unitbase.scheduling.solver.model import CastMember, Config, DayNight, Instance, Location, Scene, Weights  # noqa: E402
-from unitbase.scheduling.solver.production import allowed_days, solve  # noqa: E402
-from unitbase.scheduling.solver.validate import validate  # noqa: E402
-from unitbase.scheduling.solver.validate.cost import evaluate  # noqa: E402
+from unitbase.scheduling.solver.model import CastMember, Config, DayNight, Instance, Location, Scene, Weights
+from unitbase.scheduling.solver.production import allowed_days, solve
+from unitbase.scheduling.solver.validate import validate
+from unitbase.scheduling.solver.validate.cost import evaluate
 
 WEIGHTS = Weights(cast_holding=1, company_move=1500, location_revisit=500, overtime_per_minute=20, shoot_day=5000)
 
