@@ -136,7 +136,7 @@ class Budget(TimeStampedModel):
         LOCKED = "locked", "Locked"
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="budgets")
-    chart = models.ForeignKey(ChartOfAccounts, on_delete=models.PROTECT, related_name="budgets")
+    chart = models.ForeignKey(ChartOfAccounts, on_delete=models.RESTRICT, related_name="budgets")
     name = models.CharField(max_length=120)
     base_currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.WORKING)
@@ -344,10 +344,10 @@ class PurchaseOrder(TimeStampedModel):
         CLOSED = "closed", "Closed"
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="purchase_orders")
-    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="purchase_orders",
+    budget = models.ForeignKey(Budget, on_delete=models.RESTRICT, related_name="purchase_orders",
                                help_text="The budget whose accounts the lines are coded to")
     number = models.PositiveIntegerField()
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="purchase_orders")
+    vendor = models.ForeignKey(Vendor, on_delete=models.RESTRICT, related_name="purchase_orders")
     department = models.ForeignKey("productions.Department", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     description = models.CharField(max_length=200)
@@ -395,8 +395,8 @@ class PurchaseOrderLine(models.Model):
 
 class Invoice(TimeStampedModel):
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="invoices")
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="invoices")
-    purchase_order = models.ForeignKey(PurchaseOrder, null=True, blank=True, on_delete=models.PROTECT,
+    vendor = models.ForeignKey(Vendor, on_delete=models.RESTRICT, related_name="invoices")
+    purchase_order = models.ForeignKey(PurchaseOrder, null=True, blank=True, on_delete=models.RESTRICT,
                                        related_name="invoices")
     number = models.CharField(max_length=60)
     date = models.DateField()
@@ -421,7 +421,7 @@ class Invoice(TimeStampedModel):
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    po_line = models.ForeignKey(PurchaseOrderLine, null=True, blank=True, on_delete=models.PROTECT,
+    po_line = models.ForeignKey(PurchaseOrderLine, null=True, blank=True, on_delete=models.RESTRICT,
                                 related_name="invoice_lines")
     account_code = models.CharField(max_length=20)
     description = models.CharField(max_length=200, blank=True)
@@ -441,7 +441,7 @@ class Payment(TimeStampedModel):
         CARD = "card", "Card"
         CASH = "cash", "Cash"
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="payments")
     date = models.DateField()
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.CHECK)
@@ -463,7 +463,7 @@ class CheckRequest(TimeStampedModel):
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="check_requests")
     payee = models.CharField(max_length=160)
-    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey(Vendor, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     department = models.ForeignKey("productions.Department", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     account_code = models.CharField(max_length=20)

@@ -104,3 +104,22 @@ def test_transaction_post_permissions(staff):
                                     date=DAY, source="payroll", reference="TC 7")
     assert txn.base_amount == D("-50.00")
     assert Transaction.objects.count() == 1
+
+
+def test_deleting_the_production_removes_its_spending(staff):
+    from unitbase.approvals.selectors import approval_latest_for
+    from unitbase.approvals.services import approval_decide
+    from unitbase.budgets.models import Invoice, Payment, PurchaseOrder, Vendor
+
+    acc = staff.access("accountant")
+    vendor = spending.vendor_create(access=acc, name="Grip Co")
+    po = spending.purchase_order_create(access=acc, vendor_id=vendor.pk, description="x",
+                                        lines=[{"account_code": "2510", "amount": "100"}])
+    spending.purchase_order_submit(access=acc, po_id=po.pk)
+    approval_decide(access=staff.access("pm"), request_id=approval_latest_for(obj=po, kind="purchase_order").pk,
+                    decision="approve")
+    invoice = spending.invoice_record(access=acc, vendor_id=vendor.pk, number="G-1", date=DAY,
+                                      purchase_order_id=po.pk, lines=[{"amount": "50"}])
+    spending.payment_record(access=acc, invoice_id=invoice.pk, date=DAY, amount="10")
+    staff.production.delete()  # RESTRICT inside the production, never PROTECT: nothing blocks the cascade
+    assert not any(m.objects.exists() for m in (Vendor, PurchaseOrder, Invoice, Payment, Transaction))
