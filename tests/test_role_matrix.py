@@ -23,6 +23,8 @@ PAGES = {
     "scheduling:home": Action.VIEW_PRODUCTION,
     "scheduling:versions": Action.VIEW_PRODUCTION,
     "approvals:inbox": Action.VIEW_PRODUCTION,
+    "callsheets:index": Action.VIEW_PRODUCTION,
+    "payroll:mine": Action.VIEW_PRODUCTION,
 }
 
 

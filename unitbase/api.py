@@ -13,10 +13,12 @@ from unitbase.accounts.api import TokenAuth
 from unitbase.accounts.api import router as accounts_router
 from unitbase.approvals.api import router as approvals_router
 from unitbase.budgets.api import router as budgets_router
+from unitbase.callsheets.api import router as callsheets_router
 from unitbase.payroll.api import router as payroll_router
 from unitbase.people.api import router as people_router
 from unitbase.productions.api import router as productions_router
 from unitbase.scheduling.api import router as scheduling_router
+from unitbase.scheduling.optimise_api import router as optimiser_router
 from unitbase.scripts.api import router as scripts_router
 
 logger = logging.getLogger(__name__)
@@ -123,4 +125,6 @@ api.add_router("/productions", scripts_router)
 api.add_router("/productions", budgets_router)
 api.add_router("/productions", approvals_router)
 api.add_router("/productions", scheduling_router)
+api.add_router("/productions", optimiser_router)
 api.add_router("/productions", payroll_router)
+api.add_router("/productions", callsheets_router)
