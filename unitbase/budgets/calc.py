@@ -12,6 +12,7 @@ So every figure on the top sheet is exactly the sum of the figures beneath it.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -48,11 +49,54 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+MAX_EXPRESSION = 200
+MAX_MAGNITUDE = Decimal("1e12")
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+
+def _evaluate(node: ast.AST, text: str, global_values: dict[str, Decimal]) -> Decimal:
+    """Walk a whitelisted expression tree: numbers, global names, + - * / and parentheses."""
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, text, global_values)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        literal = ast.get_source_segment(text, node) or str(node.value)
+        return Decimal(literal.replace("_", ""))  # from the typed text, never through a float
+    if isinstance(node, ast.Name):
+        if not GLOBAL_NAME.match(node.id):
+            raise CalcError(f"{node.id!r} is not a global name (globals are in capitals, e.g. SHOOT_DAYS).")
+        if node.id not in global_values:
+            raise CalcError(f"No global named {node.id}.")
+        return Decimal(global_values[node.id])
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        value = _evaluate(node.operand, text, global_values)
+        return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left = _evaluate(node.left, text, global_values)
+        right = _evaluate(node.right, text, global_values)
+        if isinstance(node.op, ast.Div) and right == 0:
+            raise CalcError(f"{text!r} divides by zero.")
+        return _BINOPS[type(node.op)](left, right)
+    raise CalcError(f"{text!r}: use numbers, global names, + - * / and parentheses only.")
+
+
 def resolve_value(expression: str, global_values: dict[str, Decimal]) -> Decimal:
-    """A cell value: a decimal number ("12", "1.5", "-2") or the name of one global ("SHOOT_DAYS")."""
+    """A cell value: a decimal number ("12", "1.5", "-2"), the name of a global ("SHOOT_DAYS") or a
+    simple expression of those ("SHOOT_DAYS * 2", "(PREP_WEEKS + 1) * 5", "10 / 3").
+
+    Safe by construction: the text is parsed with `ast` and only numbers, global names, unary
+    minus/plus, + - * / and parentheses are evaluated, on Decimal (no eval, no floats, no calls,
+    no attributes, no powers). Division keeps the Decimal context's 28 digits; the line's subtotal
+    is then rounded once as usual."""
     text = (expression or "").strip()
     if not text:
         raise CalcError("Enter a number or the name of a global.")
+    if len(text) > MAX_EXPRESSION:
+        raise CalcError(f"An expression may be at most {MAX_EXPRESSION} characters.")
     if GLOBAL_NAME.match(text):
         if text not in global_values:
             raise CalcError(f"No global named {text}.")
@@ -60,9 +104,19 @@ def resolve_value(expression: str, global_values: dict[str, Decimal]) -> Decimal
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise CalcError(f"{text!r} is neither a number nor a global name (globals are in capitals, e.g. SHOOT_DAYS).") from None
+        try:
+            tree = ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError):
+            raise CalcError(f"{text!r} is neither a number, a global name (in capitals, e.g. SHOOT_DAYS) "
+                            "nor an expression such as SHOOT_DAYS * 2.") from None
+        try:
+            value = _evaluate(tree, text, global_values)
+        except (InvalidOperation, ArithmeticError, RecursionError):
+            raise CalcError(f"{text!r} cannot be calculated.") from None
     if not value.is_finite():
         raise CalcError(f"{text!r} is not a finite number.")
+    if abs(value) >= MAX_MAGNITUDE:
+        raise CalcError(f"{text!r} is too large.")
     return value
 
 

@@ -77,9 +77,9 @@ class RenameForm(forms.Form):
 
 class DetailLineForm(forms.Form):
     description = forms.CharField(max_length=200)
-    amount = forms.CharField(max_length=40, initial="1", help_text="Number or global")
+    amount = forms.CharField(max_length=40, initial="1", help_text="Number, global or expression, e.g. SHOOT_DAYS * 2")
     unit = forms.ChoiceField(choices=Unit.choices, initial=Unit.WEEK, label="Units")
-    x = forms.CharField(max_length=40, initial="1", label="X", help_text="Number or global")
+    x = forms.CharField(max_length=40, initial="1", label="X", help_text="Number, global or expression, e.g. SHOOT_DAYS * 2")
     rate = forms.DecimalField(max_digits=14, decimal_places=2)
     currency = forms.CharField(max_length=3, min_length=3)
     fringes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
