@@ -69,11 +69,28 @@ def deal_from_json(data: Any, pack_id: str) -> Deal:
     allowances = {}
     for code, amount in (data.get("allowances") or {}).items():
         allowances[str(code)] = _decimal(amount, f"deal.allowances.{code}")
+    changes = []
+    raw_changes = data.get("rate_changes") or []
+    if not isinstance(raw_changes, list):
+        raise CardError("deal.rate_changes: expected a list of {\"from\": \"YYYY-MM-DD\", \"rate\": \"55.00\"}")
+    for index, change in enumerate(raw_changes):
+        where = f"deal.rate_changes.{index}"
+        if not isinstance(change, dict):
+            raise CardError(f"{where}: expected an object with from and rate")
+        try:
+            start = dt.date.fromisoformat(str(change.get("from")))
+        except ValueError:
+            raise CardError(f"{where}.from: expected a date as YYYY-MM-DD, got {change.get('from')!r}") from None
+        new_rate = _decimal(change.get("rate"), f"{where}.rate")
+        if new_rate is None or new_rate < 0:
+            raise CardError(f"{where}.rate: expected a rate of 0 or more")
+        changes.append((start, new_rate))
     try:
         return Deal(rate=rate, rate_unit=unit, pack_id=data.get("pack_id") or pack_id,
                     employment_type=data.get("employment_type"),
                     guarantee_hours=_decimal(data.get("guarantee_hours"), "deal.guarantee_hours"),
-                    jurisdiction=data.get("jurisdiction") or None, allowances=allowances)
+                    jurisdiction=data.get("jurisdiction") or None, allowances=allowances,
+                    rate_changes=tuple(changes))
     except ValueError as exc:
         raise CardError(f"deal.rate: {exc}") from None
 

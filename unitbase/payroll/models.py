@@ -90,6 +90,14 @@ class PayrollDeal(TimeStampedModel):
         max_length=20, blank=True, help_text="e.g. US-CA: legal floor packs for it apply unless the pack is exempt."
     )
     allowances = models.JSONField(default=dict, blank=True, help_text="Allowance code → amount, e.g. KIT: 25.00")
+    budget_account_code = models.CharField(
+        "budget account", max_length=20, blank=True,
+        help_text="Labour is posted to this account of the reporting budget when a timecard is approved, e.g. 2201.",
+    )
+    fringe_account_code = models.CharField(
+        "fringe account", max_length=20, blank=True,
+        help_text="Fringes (employer cost) go here; empty: to the budget account.",
+    )
 
     class Meta:
         ordering = ["production", "id"]
@@ -147,6 +155,22 @@ class PayrollDeal(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class PayrollDealRate(models.Model):
+    """A rate change: from `effective_from` the deal pays `rate` (the deal's own rate applies before
+    its first change). A week that crosses a change pays each day at the rate in force on it."""
+
+    deal = models.ForeignKey(PayrollDeal, on_delete=models.CASCADE, related_name="rate_changes")
+    effective_from = models.DateField()
+    rate = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["deal", "effective_from"]
+        constraints = [models.UniqueConstraint(fields=["deal", "effective_from"], name="payroll_deal_rate_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.rate} from {self.effective_from}"
+
+
 class TimecardStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -169,6 +193,9 @@ class Timecard(TimeStampedModel):
     status = models.CharField(max_length=12, choices=TimecardStatus.choices, default=TimecardStatus.DRAFT)
     previous_dismissal = models.DateTimeField(
         null=True, blank=True, help_text="When you were dismissed on your last working day before this week."
+    )
+    previous_week_days_worked = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days worked in the previous workweek: checks the weekend (weekly) rest before the first day.",
     )
     note = models.TextField(blank=True)
     # Approval trail (two steps: department head, then production).
@@ -193,6 +220,9 @@ class Timecard(TimeStampedModel):
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
     pack_versions = models.CharField(max_length=300, blank=True)
     calc_notes = models.JSONField(default=list, blank=True)
+    # Labour actuals posted to the budget on approval (the difference from the revision it corrects).
+    cost_posted = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_posting_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-week_ending", "deal_id", "-revision"]
@@ -232,6 +262,9 @@ class TimecardDay(models.Model):
     travel_end = models.TimeField(null=True, blank=True)
     zone = models.CharField(max_length=30, choices=ZONE_CHOICES, blank=True)
     holiday = models.BooleanField(default=False)
+    rest_reduction = models.CharField(
+        max_length=60, blank=True, help_text="A rest reduction of the pack that the AD established applies to this day's turnaround.",
+    )
     notes = models.CharField(max_length=300, blank=True)
     # Filled by the calculation.
     worked_hours = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)

@@ -169,6 +169,7 @@ def evaluate_day(
     apply_floors: bool = True,
 ) -> DayResult:
     registry = registry or default_registry()
+    deal = deal.on(day.date)
     pack = pack or registry.get(deal.pack_id, on=day.date)
     _check_times(day)
     allowed = pack.selectors.employment_type
@@ -668,7 +669,7 @@ def evaluate_week(
         if previous is not None and day.previous_dismissal is None:
             changes["previous_dismissal"] = previous.wrap
         day = dataclasses.replace(day, **changes)
-        result = evaluate_day(day, deal, registry=registry)
+        result = evaluate_day(day, deal.on(day.date), registry=registry)
         meal_count += result.meal_penalty_units
         results.append(result)
         previous = day
@@ -676,14 +677,25 @@ def evaluate_week(
     lines: list[PayLine] = []
     notes: list[str] = []
     rid = f"{pack.id}@{pack.version}"
+    if deal.rate_changes:
+        rates = sorted({deal.rate_on(d.date) for d in ordered})
+        if len(rates) > 1:
+            notes.append(
+                "rate changed during the week (" + ", ".join(_fmt_money(r) for r in rates) + "): each day is paid at "
+                "the rate in force on it; weekly overtime uses the week's average hourly rate, weighted by straight time"
+                + ("; the weekly salary is the rate in force on the first day worked" if deal.rate_unit == "week" else "")
+            )
+        deal_first = deal.on(ordered[0].date)
+    else:
+        deal_first = deal
     if deal.rate_unit == "week":
         share_hours = sum(
             (line.hours or ZERO for r in results for line in r.lines if line.kind == "day_share"), ZERO
         )
         lines.append(PayLine(
-            f"{rid}:weekly_salary", "weekly_salary", round_money(deal.rate),
-            f"Weekly salary {_fmt_money(deal.rate)} ({len(results)} day(s) worked; paid in full as the weekly guarantee)",
-            hours=share_hours, rate=deal.rate,
+            f"{rid}:weekly_salary", "weekly_salary", round_money(deal_first.rate),
+            f"Weekly salary {_fmt_money(deal_first.rate)} ({len(results)} day(s) worked; paid in full as the weekly guarantee)",
+            hours=share_hours, rate=deal_first.rate,
         ))
     for allowance in pack.allowances:
         if allowance.per != "week":
@@ -697,7 +709,14 @@ def evaluate_week(
             f"{allowance.name}: per week", rate=amount, inputs={"code": allowance.code},
         ))
     straight_minutes = sum(r.minutes_by_tier.get("straight", 0) for r in results)
-    hourly = _rates(pack, deal, ordered[0]).hourly
+    hourly = _rates(pack, deal_first, ordered[0]).hourly
+    day_hourly = {d.date: _rates(pack, deal.on(d.date), d).hourly for d in ordered} if deal.rate_changes else {}
+    if len(set(day_hourly.values())) > 1:
+        # The regular rate of a week with two rates: hourly rates weighted by straight minutes.
+        weights = {r.date: r.minutes_by_tier.get("straight", 0) for r in results}
+        total = sum(weights.values())
+        if total:
+            hourly = sum((day_hourly[d] * w for d, w in weights.items()), ZERO) / total
     weekly_ot = _weekly_overtime(pack, straight_minutes, hourly, premium_only=deal.rate_unit != "week")
     lines += weekly_ot
     if deal.jurisdiction and deal.rate_unit != "week":
@@ -711,8 +730,10 @@ def evaluate_week(
         ours = sum((_group_total(r.lines, TIME_KINDS) for r in results), Decimal("0.00")) + daily_floor
         ours += _group_total(weekly_ot, frozenset({"weekly_overtime"}))
         for floor in registry.floors_for(deal.jurisdiction, on=ordered[0].date, exempt=pack.exempt_from_floors):
-            floor_deal = Deal(rate=hourly, rate_unit="hour", pack_id=floor.id)
-            floor_days = [_DayCalc(floor, floor_deal, day).run() for day in ordered]
+            floor_days = [
+                _DayCalc(floor, Deal(rate=day_hourly.get(day.date, hourly), rate_unit="hour", pack_id=floor.id), day).run()
+                for day in ordered
+            ]
             floor_straight = sum(r.minutes_by_tier.get("straight", 0) for r in floor_days)
             theirs_lines = _weekly_overtime(floor, floor_straight, hourly, premium_only=True)
             theirs = sum((_group_total(r.lines, TIME_KINDS) for r in floor_days), Decimal("0.00"))

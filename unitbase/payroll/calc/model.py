@@ -84,12 +84,33 @@ class Deal:
     guarantee_hours: Decimal | None = None
     jurisdiction: str | None = None  # e.g. "US-CA": floor packs for it apply unless the pack is exempt
     allowances: dict[str, Decimal] = field(default_factory=dict)  # code -> amount, overrides the pack
+    # Rate changes: ((from_date, rate), ...); `rate` applies before the first one. A week crossing
+    # a change pays each day at the rate in force on its date (see `on`).
+    rate_changes: tuple[tuple[dt.date, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.rate, Decimal):
             raise TypeError("Deal.rate must be a Decimal")
         if self.rate < 0:
             raise ValueError("Deal.rate cannot be negative")
+        for _, rate in self.rate_changes:
+            if not isinstance(rate, Decimal) or rate < 0:
+                raise ValueError("Deal.rate_changes rates must be non-negative Decimals")
+
+    def rate_on(self, date: dt.date) -> Decimal:
+        rate = self.rate
+        for start, changed in sorted(self.rate_changes):
+            if start <= date:
+                rate = changed
+        return rate
+
+    def on(self, date: dt.date) -> Deal:
+        """This deal with the rate in force on `date` (itself when nothing changes)."""
+        if not self.rate_changes:
+            return self
+        return Deal(rate=self.rate_on(date), rate_unit=self.rate_unit, pack_id=self.pack_id,
+                    employment_type=self.employment_type, guarantee_hours=self.guarantee_hours,
+                    jurisdiction=self.jurisdiction, allowances=self.allowances)
 
 
 @dataclass(frozen=True, slots=True)

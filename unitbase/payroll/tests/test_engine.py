@@ -241,3 +241,24 @@ def test_gross_never_negative_and_paid_hours_equal_worked(pack_id, call_slot, fi
     assert result.worked_minutes == expected
     assert sum(result.minutes_by_tier.values()) == expected
     assert (result.paid_worked_hours() * 60).quantize(D(1)) == expected
+
+
+def test_week_crossing_a_rate_change_pays_each_day_at_its_rate():
+    # Hand-computed: 50.00/h to Tuesday, 60.00/h from Wednesday 5 March; each day 07:00-16:30 with a
+    # 30-minute meal at 12:00 = 9 h worked = 8 h straight + 1 h at 1.5x.
+    # Mon, Tue: 8 x 50 + 1 x 75 = 475.00 each; Wed: 8 x 60 + 1 x 90 = 570.00. Week 1,520.00.
+    deal = Deal(rate=D("50.00"), rate_unit="hour", pack_id=IATSE, rate_changes=((dt.date(2025, 3, 5), D("60.00")),))
+    days = [crew_day(day=d, meals=(("12:00", "12:30"),), wrap="16:30") for d in (5, 3, 4)]  # entered out of order
+    week = evaluate_week(days, deal)
+    assert [r.gross for r in week.days] == [D("475.00"), D("475.00"), D("570.00")]
+    assert week.gross == D("1520.00")
+    wed = week.days[2]
+    assert [(line.kind, line.rate) for line in wed.lines] == [("base", D("60.00")), ("overtime", D("60.00"))]
+    assert "Overtime 1.0 h x 60.00 x 1.5" in wed.lines[1].explanation
+    assert any("rate changed during the week (50.00, 60.00)" in note for note in week.notes)
+    # A single day takes the rate in force on its date, too.
+    assert evaluate_day(crew_day(day=4, meals=(("12:00", "12:30"),), wrap="16:30"), deal).gross == D("475.00")
+    # Deal.on() is the plain deal when nothing changes.
+    plain = Deal(rate=D("50.00"), rate_unit="hour", pack_id=IATSE)
+    assert plain.on(dt.date(2025, 3, 5)) is plain
+    assert deal.rate_on(dt.date(2025, 3, 4)) == D("50.00") and deal.rate_on(dt.date(2025, 3, 9)) == D("60.00")
