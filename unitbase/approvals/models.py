@@ -32,6 +32,11 @@ def validate_steps(value) -> None:
                 raise ValidationError(f"Unknown role {role!r}.")
 
 
+def validate_step_roles(value) -> None:
+    """One step of a request: a non-empty list of role values, any one of which may decide it."""
+    validate_steps([value])
+
+
 class ApprovalPolicy(models.Model):
     """Which roles approve a kind of request, in order, for an amount band (and optionally one
     department). A band applies when min_amount < amount <= max_amount; an empty bound is open."""
@@ -138,7 +143,7 @@ class ApprovalStep(models.Model):
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField()
-    roles = models.JSONField(validators=[validate_steps])
+    roles = models.JSONField(validators=[validate_step_roles])
     # The amount limit in the authority matrix applies to authorising steps only; others are checks.
     authorising = models.BooleanField(default=False)
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
