@@ -10,6 +10,7 @@ change to the calendar moves every date at once.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -288,3 +289,102 @@ def shoot_dates(calendar: ProductionCalendar, exceptions: dict[date, str], count
         day += timedelta(days=1)
         guard += 1
     return result
+
+
+class OptimiserRun(models.Model):
+    """One run of the schedule optimiser: what was asked, its live progress, the stop flag, and
+    where it ended (the draft version it wrote and its explanation, or why it wrote nothing).
+
+    The run's id (a UUID) is what the pages, the API and the CLI name. Audit events record the
+    request, a stop and the result as the audit trail; the run's state lives here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="optimiser_runs")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="optimiser_runs")
+    source_version = models.ForeignKey(ScheduleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source_name = models.CharField(max_length=100, blank=True, help_text="The starting version's name when queued")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task's result id")
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stop_requested = models.BooleanField(default=False)
+    solutions = models.PositiveIntegerField(default=0)
+    objective = models.BigIntegerField(null=True, blank=True, help_text="Best cost found so far")
+    bound = models.BigIntegerField(null=True, blank=True, help_text="Proven lower bound on the cost")
+    seconds = models.FloatField(default=0.0)
+    time_limit = models.FloatField(default=30.0)
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    result_version = models.ForeignKey(ScheduleVersion, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="optimiser_runs")
+    explanation = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["production", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Optimise “{self.source_name or self.source_version}” ({self.get_status_display().lower()})"
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, (self.objective - self.bound) / max(1, abs(self.objective)))
+
+    @property
+    def gap_label(self) -> str:
+        return "—" if self.gap is None else f"{self.gap * 100:.1f}%"
+
+    @property
+    def stale(self) -> bool:
+        """Running, but the worker has not reported for well past the time limit (it died)."""
+        from django.utils import timezone
+
+        if self.status != self.Status.RUNNING:
+            return False
+        return (timezone.now() - self.updated_at).total_seconds() > self.time_limit + 120
+
+    @property
+    def state(self) -> str:
+        if self.stale:
+            return "failed"
+        if self.status in (self.Status.QUEUED, self.Status.RUNNING) and self.stop_requested:
+            return "stopping"
+        return self.status
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running", "stopping")
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self.stop_requested
+
+    @property
+    def version(self) -> ScheduleVersion | None:
+        return self.result_version
+
+    @property
+    def error_text(self) -> str:
+        if self.stale:
+            return ("The worker stopped reporting (it may have died). Nothing was written; the current "
+                    "schedule is untouched. Start the run again.")
+        return self.error
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.FINISHED:
+            return 100
+        return round(min(0.99, self.seconds / max(self.time_limit, 0.1)) * 100)

@@ -22,7 +22,7 @@ from unitbase.scripts.breakdown import element_key
 from unitbase.scripts.models import SceneCharacter
 
 from . import selectors
-from .models import Availability, ScheduleVersion, Strip, shoot_dates
+from .models import Availability, OptimiserRun, ScheduleVersion, Strip, shoot_dates
 from .solver.model import CastMember, DayNight, Instance, Location, Result, Scene, Status, Weights
 from .solver.production import allowed_days
 from .solver.validate.capacity import load_by_day
@@ -460,65 +460,22 @@ def status_label(status: str, gap: float | None, stopped: bool = False) -> str:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    id: str
-    request: Any  # AuditEvent
-    progress: Any  # JobProgress | None
-    result: Any  # AuditEvent | None
-    version: ScheduleVersion | None
-    cancel_requested: bool
-
-    @property
-    def state(self) -> str:
-        if self.result is not None:
-            return "finished"
-        if self.progress is not None and self.progress.error:
-            return "failed"
-        if self.progress is None:
-            return "queued"
-        return "stopping" if self.cancel_requested else "running"
-
-    @property
-    def active(self) -> bool:
-        return self.state in ("queued", "running", "stopping")
-
-    @property
-    def percent(self) -> int:
-        return round((self.progress.fraction if self.progress else 0) * 100)
+def run_get(*, access: ProductionAccess, run_id: str) -> OptimiserRun:
+    """One optimiser run of this production (OptimiserRun.DoesNotExist when there is none)."""
+    try:
+        return OptimiserRun.objects.select_related("result_version", "source_version", "unit").get(
+            production=access.production, pk=str(run_id))
+    except (ValidationError, ValueError):  # not a run id at all
+        raise OptimiserRun.DoesNotExist from None
 
 
-def run_get(*, access: ProductionAccess, run_id: str) -> Run:
-    """One optimiser run of this production (AuditEvent.DoesNotExist when there is none)."""
-    from unitbase.core.models import AuditEvent, JobProgress
-
-    events = AuditEvent.objects.filter(production_id=access.production.pk, changes__task=str(run_id))
-    request = events.get(action="schedule.optimise_request")
-    result = events.filter(action="schedule.optimise_result").first()
-    version = None
-    if result is not None:
-        version = ScheduleVersion.objects.filter(schedule__production=access.production, pk=result.object_id).first()
-    return Run(
-        id=str(run_id), request=request,
-        progress=JobProgress.objects.filter(task_result_id=str(run_id), production_id=access.production.pk).first(),
-        result=result, version=version,
-        cancel_requested=events.filter(action="schedule.optimise_cancel").exists(),
-    )
-
-
-def run_list(*, access: ProductionAccess, limit: int = 10) -> list[Run]:
-    from unitbase.core.models import AuditEvent
-
-    ids = AuditEvent.objects.filter(production_id=access.production.pk, action="schedule.optimise_request").order_by(
-        "-created_at", "-id").values_list("changes__task", flat=True)[:limit]
-    return [run_get(access=access, run_id=i) for i in ids]
+def run_list(*, access: ProductionAccess, limit: int = 10) -> list[OptimiserRun]:
+    return list(OptimiserRun.objects.filter(production=access.production).select_related(
+        "result_version", "source_version", "unit").order_by("-created_at")[:limit])
 
 
 def explanation_get(*, access: ProductionAccess, version_id: int) -> tuple[ScheduleVersion, dict[str, Any] | None]:
     """A version and, if the optimiser made it, its explanation (DoesNotExist for another production's)."""
-    from unitbase.core.models import AuditEvent
-
     version = selectors.version_get(access=access, version_id=version_id)
-    event = AuditEvent.objects.filter(production_id=access.production.pk, action="schedule.optimise_result",
-                                      object_type="scheduleversion", object_id=str(version.pk)).first()
-    return version, (event.changes.get("explanation") if event else None)
+    run = OptimiserRun.objects.filter(production=access.production, result_version=version).order_by("-created_at").first()
+    return version, (run.explanation if run is not None and run.explanation else None)

@@ -49,15 +49,23 @@ class RunOut(Schema):
     fraction: float
     message: str
     error: str
+    solutions: int
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    seconds: float
+    stop_requested: bool
+    source_version_id: int | None
     version_id: int | None
     version_name: str | None
 
 
 def _run_out(run) -> RunOut:
-    p = run.progress
-    return RunOut(id=run.id, state=run.state, fraction=p.fraction if p else 0.0, message=p.message if p else "",
-                  error=p.error if p else "", version_id=run.version.pk if run.version else None,
-                  version_name=run.version.name if run.version else None)
+    return RunOut(id=str(run.pk), state=run.state, fraction=run.percent / 100, message=run.message,
+                  error=run.error_text, solutions=run.solutions, objective=run.objective, bound=run.bound,
+                  gap=run.gap, seconds=round(run.seconds, 2), stop_requested=run.stop_requested,
+                  source_version_id=run.source_version_id, version_id=run.result_version_id,
+                  version_name=run.result_version.name if run.result_version else None)
 
 
 def _run(access, run_id: str):

@@ -1,10 +1,13 @@
 """Writes of the schedule optimiser: request a run, stop it, run it, write its result as a draft.
 
-A run is a background task keyed by its task result id. Its request, a stop request and its
-result are audit events (``schedule.optimise_request`` / ``_cancel`` / ``_result``, the task id in
-``changes["task"]``); the result event also carries the explanation the review page shows. The
-result is always a NEW draft version made from the starting one through the stripboard's services;
-the applied version is never touched, and a run that finds nothing writes nothing.
+A run is an ``OptimiserRun`` row (its request, options, stop flag, live progress figures, result
+version and explanation) solved by a background task. Audit events (``schedule.optimise_request`` /
+``_cancel`` / ``_result``, the run id in ``changes["run"]``) are the audit trail only. The result is
+always a NEW draft version made from the starting one through the stripboard's services; the
+applied version is never touched, and a run that finds nothing writes nothing.
+
+Progress writes (``optimiser_run_started`` / ``_progress`` / ``_failed``) are bookkeeping like
+``unitbase.core.progress``: single UPDATE statements outside the audit trail.
 """
 
 from __future__ import annotations
@@ -19,11 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from unitbase.core.audit import audit_record
-from unitbase.core.models import AuditEvent, JobProgress
 from unitbase.productions.permissions import ProductionAccess
 
 from . import services
-from .models import ScheduleVersion, Strip
+from .models import OptimiserRun, ScheduleVersion, Strip
 from .optimise import Built, Options, explain, infeasible_reasons, instance_build, plan_days
 from .permissions import EDIT_ACTION, access_version
 from .solver.model import Config, Result, Status
@@ -41,7 +43,7 @@ def _version(access: ProductionAccess, version_id: int) -> ScheduleVersion:
 
 @transaction.atomic
 def optimiser_run_request(*, access: ProductionAccess, version_id: int, options: Options) -> str:
-    """Check the input (the instance must build), queue the solve and return the run's id."""
+    """Check the input (the instance must build), record the run, queue the solve, return the run's id."""
     from .optimise_tasks import optimiser_task
 
     access.require(EDIT_ACTION)
@@ -50,32 +52,63 @@ def optimiser_run_request(*, access: ProductionAccess, version_id: int, options:
     if not any(not s.boneyard for s in built.instance.scenes):
         raise ValidationError({"version": f"“{version.name}” has no scenes to schedule: put scenes on the board "
                                           "or tick “include the boneyard”."})
-    result = optimiser_task.enqueue(production_id=access.production.pk, user_id=access.user.pk,
-                                    version_id=version.pk, options=options.as_json())
-    run_id = str(result.id)
+    run = OptimiserRun(production=access.production, unit_id=version.schedule.unit_id, source_version=version,
+                       source_name=version.name, requested_by=access.user if access.user.is_authenticated else None,
+                       options=options.as_json(), time_limit=float(options.time_limit))
+    run.full_clean()
+    run.save()
     audit_record(production_id=access.production.pk, actor=access.user, action=REQUEST, obj=version,
-                 changes={"task": run_id, "options": options.as_json(), "version": version.name})
+                 changes={"run": str(run.pk), "options": options.as_json(), "version": version.name})
+    run_id = str(run.pk)
+    result = optimiser_task.enqueue(run_id=run_id)
+    OptimiserRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
     return run_id
 
 
+def _run_row(production_id: int, run_id: str) -> OptimiserRun | None:
+    try:
+        return OptimiserRun.objects.filter(production_id=production_id, pk=run_id).first()
+    except (ValidationError, ValueError):  # not a UUID
+        return None
+
+
 def optimiser_cancel_requested(*, production_id: int, run_id: str) -> bool:
-    return AuditEvent.objects.filter(production_id=production_id, action=CANCEL, changes__task=str(run_id)).exists()
+    return OptimiserRun.objects.filter(production_id=production_id, pk=run_id, stop_requested=True).exists()
 
 
 @transaction.atomic
 def optimiser_run_cancel(*, access: ProductionAccess, run_id: str) -> None:
     """Ask a running solve to stop; it keeps the best schedule found so far (if any)."""
     access.require(EDIT_ACTION)
-    run_id = str(run_id)
-    if not AuditEvent.objects.filter(production_id=access.production.pk, action=REQUEST, changes__task=run_id).exists():
+    run = _run_row(access.production.pk, str(run_id))
+    if run is None:
         raise ValidationError({"run": "No such optimiser run in this production."})
-    progress = JobProgress.objects.filter(task_result_id=run_id, production_id=access.production.pk).first()
-    if progress is not None and (progress.fraction >= 1 or progress.error):
+    if not run.active:
         raise ValidationError({"run": "This run has already finished."})
-    if optimiser_cancel_requested(production_id=access.production.pk, run_id=run_id):
+    if run.stop_requested:
         return
-    audit_record(production_id=access.production.pk, actor=access.user, action=CANCEL, object_type="optimiser_run",
-                 object_repr=progress.label if progress else "Optimiser run", changes={"task": run_id})
+    OptimiserRun.objects.filter(pk=run.pk).update(stop_requested=True)
+    audit_record(production_id=access.production.pk, actor=access.user, action=CANCEL, obj=run,
+                 changes={"run": str(run.pk)})
+
+
+def optimiser_run_started(*, run_id: str, task_id: str = "") -> None:
+    fields = {"status": OptimiserRun.Status.RUNNING, "started_at": timezone.now(), "updated_at": timezone.now()}
+    if task_id:
+        fields["task_id"] = task_id
+    OptimiserRun.objects.filter(pk=run_id).update(**fields)
+
+
+def optimiser_run_progress(*, run_id: str, state: dict[str, Any], message: str = "") -> None:
+    OptimiserRun.objects.filter(pk=run_id).update(
+        solutions=int(state.get("solutions") or 0), objective=state.get("objective"), bound=state.get("bound"),
+        seconds=float(state.get("seconds") or 0.0), message=message[:300], updated_at=timezone.now())
+
+
+def optimiser_run_failed(*, run_id: str, error: str) -> None:
+    """The run ended without a draft (infeasible, stopped or timed out before a schedule, a crash)."""
+    OptimiserRun.objects.filter(pk=run_id).update(status=OptimiserRun.Status.FAILED, error=error or "The run failed.",
+                                                  finished_at=timezone.now(), updated_at=timezone.now())
 
 
 def _unique_name(version: ScheduleVersion, name: str) -> str:
@@ -121,8 +154,14 @@ def optimise_result_write(
     if left:  # scenes the starting board gained while solving: keep them, in the boneyard
         services.strip_move(access=access, version_id=draft.pk, revision=revision, strip_ids=left, to=Strip.Section.BONEYARD)
     draft.refresh_from_db()
+    if run_id and _run_row(access.production.pk, run_id) is not None:
+        OptimiserRun.objects.filter(pk=run_id).update(
+            status=OptimiserRun.Status.FINISHED, result_version=draft, explanation=explanation,
+            objective=result.objective, bound=result.best_bound, seconds=result.seconds,
+            finished_at=timezone.now(), updated_at=timezone.now())
     audit_record(production_id=access.production.pk, actor=access.user, action=RESULT, obj=draft,
-                 changes={"task": run_id, "base": base.pk, "explanation": explanation})
+                 changes={"run": run_id, "base": base.pk, "status": explanation.get("status"),
+                          "objective": result.objective, "moved": explanation.get("moved_count")})
     return draft
 
 

@@ -3,7 +3,6 @@ stop on request (keeping the best schedule so far), write the result as a draft 
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django_tasks import task
@@ -28,44 +27,62 @@ def progress_message(state: dict, time_limit: float) -> str:
 
 
 @task(takes_context=True)
-def optimiser_task(context, *, production_id: int, user_id: int, version_id: int, options: dict) -> int | None:
-    from .models import ScheduleVersion
+def optimiser_task(context, *, run_id: str) -> int | None:
+    from .models import OptimiserRun
     from .optimise import Options, status_label
-    from .optimise_services import optimise_run, optimiser_cancel_requested
+    from .optimise_services import (
+        optimise_run,
+        optimiser_cancel_requested,
+        optimiser_run_failed,
+        optimiser_run_progress,
+        optimiser_run_started,
+    )
 
     rid = str(context.task_result.id)
-    user = get_user_model().objects.filter(pk=user_id).first()
-    name = ScheduleVersion.objects.filter(pk=version_id).values_list("name", flat=True).first() or "schedule"
-    job_progress_start(task_result_id=rid, production_id=production_id, label=f"Optimise “{name}”", user=user)
-    opts = Options.from_json(options)
+    run = OptimiserRun.objects.select_related("requested_by").filter(pk=run_id).first()
+    if run is None:
+        return None
+    user = run.requested_by
+    production_id = run.production_id
+    job_progress_start(task_result_id=rid, production_id=production_id,
+                       label=f"Optimise “{run.source_name or 'schedule'}”", user=user)
+    optimiser_run_started(run_id=run_id, task_id=rid)
+    opts = Options.from_json(run.options)
     limit = float(opts.time_limit)
 
+    def fail(error: str) -> None:
+        job_progress_fail(task_result_id=rid, error=error)
+        optimiser_run_failed(run_id=run_id, error=error)
+
     def report(state: dict) -> None:
+        message = progress_message(state, limit)
         job_progress_update(task_result_id=rid, fraction=min(0.99, state.get("seconds", 0.0) / max(limit, 0.1)),
-                            message=progress_message(state, limit))
+                            message=message)
+        optimiser_run_progress(run_id=run_id, state=state, message=message)
 
     try:
+        if user is None or run.source_version_id is None:
+            raise ValidationError("The person who asked for this run, or its starting version, no longer exists.")
         access = access_production(user, production_id, EDIT_ACTION)
         outcome = optimise_run(
-            access=access, version_id=version_id, options=opts, run_id=rid, on_progress=report,
-            cancel_check=lambda: optimiser_cancel_requested(production_id=production_id, run_id=rid),
+            access=access, version_id=run.source_version_id, options=opts, run_id=run_id, on_progress=report,
+            cancel_check=lambda: optimiser_cancel_requested(production_id=production_id, run_id=run_id),
         )
     except ValidationError as exc:
-        job_progress_fail(task_result_id=rid, error=" ".join(exc.messages))
+        fail(" ".join(exc.messages))
         return None
     except (PermissionDenied, Http404):
-        job_progress_fail(task_result_id=rid, error="You may no longer change this production's schedule.")
+        fail("You may no longer change this production's schedule.")
         return None
     except Exception as exc:  # a crashed solve must say so on the jobs page; nothing was written
-        job_progress_fail(task_result_id=rid, error=f"The optimiser failed ({exc.__class__.__name__}); nothing was written.")
+        fail(f"The optimiser failed ({exc.__class__.__name__}); nothing was written.")
         raise
     if outcome.version is None:
-        job_progress_fail(task_result_id=rid, error=" ".join(outcome.reasons))
+        fail(" ".join(outcome.reasons))
         return None
     ex = outcome.explanation
-    job_progress_finish(
-        task_result_id=rid,
-        message=f"“{outcome.version.name}”: {status_label(ex['status'], ex['gap'], ex['stopped'])}; cost "
-        f"{ex['total_after']:,} vs {ex['total_before']:,}; {ex['moved_count']} scene(s) moved",
-    )
+    message = (f"“{outcome.version.name}”: {status_label(ex['status'], ex['gap'], ex['stopped'])}; cost "
+               f"{ex['total_after']:,} vs {ex['total_before']:,}; {ex['moved_count']} scene(s) moved")
+    job_progress_finish(task_result_id=rid, message=message)
+    OptimiserRun.objects.filter(pk=run_id).update(message=message[:300])
     return outcome.version.pk

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from unitbase.core.models import AuditEvent, JobProgress
 from unitbase.scheduling import services
-from unitbase.scheduling.models import Availability, ScheduleVersion, Strip
+from unitbase.scheduling.models import Availability, OptimiserRun, ScheduleVersion, Strip
 from unitbase.scheduling.optimise import Options, explain, instance_build, plan_days
 from unitbase.scheduling.optimise_services import (
     CANCEL,
@@ -138,7 +138,7 @@ def test_result_written_as_a_new_draft_matching_the_solver(ad, board):
     assert _board_days(board) == [["1", "2"], ["3", "4"], ["5"]]
     assert list(ScheduleVersion.objects.filter(is_applied=True).values_list("pk", "revision")) == applied_before
     event = AuditEvent.objects.get(action=RESULT, object_id=str(draft.pk))
-    assert event.changes["task"] == "r1" and event.changes["explanation"]["total_after"] == result.objective
+    assert event.changes["run"] == "r1" and event.changes["objective"] == result.objective
 
 
 def test_explanation_figures_equal_the_cost_breakdown(ad, board):
@@ -195,12 +195,19 @@ def test_plan_keeps_empty_days(ad, board):
 
 def test_task_end_to_end_with_progress(ad, board):
     run_id = optimiser_run_request(access=ad, version_id=board.pk, options=opts())
-    progress = JobProgress.objects.get(task_result_id=run_id)
+    run = OptimiserRun.objects.get(pk=run_id)
+    progress = JobProgress.objects.get(task_result_id=run.task_id)
     assert progress.fraction == 1 and progress.error == "" and progress.production_id == board.schedule.production_id
-    event = AuditEvent.objects.get(action=RESULT, changes__task=run_id)
-    draft = ScheduleVersion.objects.get(pk=event.object_id)
-    assert draft.name in progress.message and "scene(s) moved" in progress.message
-    assert AuditEvent.objects.filter(action="schedule.optimise_request", changes__task=run_id).exists()
+    assert run.status == "finished" and run.state == "finished" and run.error == ""
+    assert run.unit_id == board.schedule.unit_id and run.source_version_id == board.pk
+    assert run.options["time_limit"] == 2 and run.requested_by == ad.user
+    assert run.started_at and run.finished_at and run.solutions >= 1
+    draft = run.result_version
+    assert draft.status == "draft" and run.explanation["total_after"] == run.objective
+    assert draft.name in progress.message and "scene(s) moved" in run.message
+    event = AuditEvent.objects.get(action=RESULT, changes__run=run_id)
+    assert event.object_id == str(draft.pk) and "explanation" not in event.changes  # audit trail only
+    assert AuditEvent.objects.filter(action="schedule.optimise_request", changes__run=run_id).exists()
 
 
 def test_stop_requested_before_a_solution_writes_nothing(ad, board):
@@ -230,9 +237,26 @@ def test_cancel_service(ad, board, production):
     with pytest.raises(ValidationError) as err:
         optimiser_run_cancel(access=ad, run_id=run_id)  # the immediate backend has already finished it
     assert "already finished" in str(err.value)
-    JobProgress.objects.filter(task_result_id=run_id).update(fraction=0.5)
+    OptimiserRun.objects.filter(pk=run_id).update(status=OptimiserRun.Status.RUNNING)
     optimiser_run_cancel(access=ad, run_id=run_id)
-    assert AuditEvent.objects.filter(action=CANCEL, changes__task=run_id, production_id=production.pk).count() == 1
+    optimiser_run_cancel(access=ad, run_id=run_id)  # twice: one stop, one audit event
+    assert OptimiserRun.objects.get(pk=run_id).stop_requested
+    assert AuditEvent.objects.filter(action=CANCEL, changes__run=run_id, production_id=production.pk).count() == 1
+
+
+def test_a_dead_worker_reads_as_failed(ad, board):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = OptimiserRun.objects.create(production=board.schedule.production, unit=board.schedule.unit,
+                                      source_version=board, status=OptimiserRun.Status.RUNNING, time_limit=5)
+    assert run.state == "running" and run.active
+    OptimiserRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    run.refresh_from_db()
+    assert run.state == "failed" and not run.active and "stopped reporting" in run.error_text
+    with pytest.raises(ValidationError):
+        optimiser_run_cancel(access=ad, run_id=str(run.pk))
 
 
 def test_solver_stop_check():

@@ -13,7 +13,7 @@ from unitbase.accounts.services import api_token_create
 from unitbase.api import api as main_api
 from unitbase.core.models import AuditEvent
 from unitbase.productions.authority import Role
-from unitbase.scheduling.models import ScheduleVersion
+from unitbase.scheduling.models import OptimiserRun, ScheduleVersion
 from unitbase.scheduling.optimise_api import router
 
 from .test_services import ad, calendar, cast, production, script, unit, version  # noqa: F401
@@ -37,7 +37,8 @@ def post(client, url, data):
 
 
 def counts():
-    return ScheduleVersion.objects.count(), AuditEvent.objects.filter(action__startswith="schedule.optimise").count()
+    return (ScheduleVersion.objects.count(), OptimiserRun.objects.count(),
+            AuditEvent.objects.filter(action__startswith="schedule.optimise").count())
 
 
 def test_run_via_api_and_read_explanation(production, version):

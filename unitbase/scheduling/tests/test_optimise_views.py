@@ -6,12 +6,10 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_production, member
-from unitbase.core.audit import audit_record
-from unitbase.core.models import AuditEvent, JobProgress
-from unitbase.core.progress import job_progress_start, job_progress_update
+from unitbase.core.models import AuditEvent
 from unitbase.productions.authority import Role
 from unitbase.scheduling import services
-from unitbase.scheduling.models import ScheduleVersion
+from unitbase.scheduling.models import OptimiserRun, ScheduleVersion
 
 from .test_services import ad, calendar, cast, production, script, unit, upm, version  # noqa: F401
 
@@ -41,7 +39,7 @@ def login(client, production, role):
 
 
 def _snapshot():
-    return (ScheduleVersion.objects.count(), JobProgress.objects.count(),
+    return (ScheduleVersion.objects.count(), OptimiserRun.objects.count(),
             AuditEvent.objects.filter(action__startswith="schedule.optimise").count())
 
 
@@ -96,8 +94,9 @@ def test_run_through_the_page_then_status_and_explanation(client, production, bo
     explanation = client.get(url(production, "explanation", run.version.pk))
     assert explanation.status_code == 200
     ex = explanation.context["ex"]
-    event = AuditEvent.objects.get(action="schedule.optimise_result", changes__task=run_id)
-    assert ex == event.changes["explanation"]
+    stored = OptimiserRun.objects.get(pk=run_id)
+    assert ex == stored.explanation and stored.result_version_id == run.version.pk
+    assert AuditEvent.objects.filter(action="schedule.optimise_result", changes__run=run_id).count() == 1
     html = explanation.content.decode()
     assert "Cast holding days" in html and run.version.name in html
     assert reverse("scheduling:board", args=[production.pk, run.version.pk]) in html
@@ -107,10 +106,10 @@ def test_run_through_the_page_then_status_and_explanation(client, production, bo
 
 def _running(production, board, user, run_id="00000000-0000-0000-0000-00000000abcd"):
     """A run still in progress (as a worker would leave it mid-solve)."""
-    audit_record(production_id=production.pk, actor=user, action="schedule.optimise_request", obj=board,
-                 changes={"task": run_id, "version": board.name})
-    job_progress_start(task_result_id=run_id, production_id=production.pk, label="Optimise", user=user)
-    job_progress_update(task_result_id=run_id, fraction=0.3, message="2 solution(s) · best cost 9,000 · bound 8,000")
+    OptimiserRun.objects.create(
+        id=run_id, production=production, unit=board.schedule.unit, source_version=board, source_name=board.name,
+        requested_by=user, status=OptimiserRun.Status.RUNNING, solutions=2, objective=9000, bound=8000, seconds=3,
+        time_limit=10, message="2 solution(s) · best cost 9,000 · bound 8,000")
     return run_id
 
 
@@ -123,7 +122,8 @@ def test_a_running_run_polls_and_can_be_stopped(client, production, board):
     assert 'hx-trigger="every 2s"' in html and "best cost 9,000" in html and "Stop and keep the best so far" in html
     stop = client.post(url(production, "cancel", run_id), HTTP_HX_REQUEST="true")
     assert stop.status_code == 200 and "Stopping" in stop.content.decode()
-    assert AuditEvent.objects.filter(action="schedule.optimise_cancel", changes__task=run_id).count() == 1
+    assert AuditEvent.objects.filter(action="schedule.optimise_cancel", changes__run=run_id).count() == 1
+    assert OptimiserRun.objects.get(pk=run_id).stop_requested
     assert stop.context["run"].state == "stopping"
 
 
@@ -132,6 +132,7 @@ def test_crew_cannot_stop_a_run(client, production, board):
     client.force_login(member(production, Role.CREW).user)
     assert client.post(url(production, "cancel", run_id)).status_code == 403
     assert not AuditEvent.objects.filter(action="schedule.optimise_cancel").exists()
+    assert not OptimiserRun.objects.get(pk=run_id).stop_requested
     assert client.get(url(production, "run", run_id)).status_code == 403
 
 
