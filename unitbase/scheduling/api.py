@@ -259,3 +259,278 @@ def schedule_report(request, production_id: int, version_id: int, kind: Literal[
     access = api_access(request, production_id)
     report = reports.schedule_report(access=access, version=_version(access, version_id), full=kind == "shooting")
     return {"headers": report.headers, "rows": report.rows}
+
+
+# --- versions: create, duplicate, rename, publish, lock, unlock, apply, delete, compare ----------
+
+
+class VersionCreateIn(Schema):
+    unit_id: int
+    name: str = Field("First draft", max_length=100)
+    layout: Literal["boneyard", "board", "auto"] = "boneyard"
+    by: Literal["pages", "hours"] = "pages"
+    limit: int | None = None
+    script_revision_id: int | None = None
+
+
+class RevisionIn(Schema):
+    revision: int
+
+
+class RenameIn(Schema):
+    revision: int
+    name: str = Field(..., max_length=100)
+
+
+class DuplicateIn(Schema):
+    name: str = Field("", max_length=100)
+
+
+def _version_edit(request, production_id: int, version_id: int, call):
+    access = api_access(request, production_id)
+    version = _version(access, version_id)
+    try:
+        call(access, version)
+    except services.StaleVersion as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _version_out(_version(access, version_id)))
+
+
+@router.post("/{production_id}/schedule/versions", response={201: VersionOut})
+def version_create(request, production_id: int, payload: VersionCreateIn):
+    """A new version of a unit's schedule from a script revision (default: the current one)."""
+    access = api_access(request, production_id, Action.CHANGE_SCHEDULE)
+    version = services.schedule_create(access=access, **payload.dict())
+    return Status(201, _version_out(_version(access, version.pk)))
+
+
+@router.get("/{production_id}/schedule/versions/{version_id}", response=VersionOut)
+def version_detail(request, production_id: int, version_id: int):
+    access = api_access(request, production_id)
+    return _version_out(_version(access, version_id))
+
+
+@router.post("/{production_id}/schedule/versions/{version_id}/duplicate", response={201: VersionOut})
+def version_duplicate(request, production_id: int, version_id: int, payload: DuplicateIn):
+    access = api_access(request, production_id)
+    copy = services.version_duplicate(access=access, version_id=_version(access, version_id).pk, name=payload.name)
+    return Status(201, _version_out(_version(access, copy.pk)))
+
+
+@router.post("/{production_id}/schedule/versions/{version_id}/rename", response={200: VersionOut, 409: Conflict})
+def version_rename(request, production_id: int, version_id: int, payload: RenameIn):
+    return _version_edit(request, production_id, version_id, lambda access, v: services.version_rename(
+        access=access, version_id=v.pk, revision=payload.revision, name=payload.name))
+
+
+def _status_route(verb: str, service, doc: str):
+    def view(request, production_id: int, version_id: int, payload: RevisionIn):
+        return _version_edit(request, production_id, version_id, lambda access, v: service(
+            access=access, version_id=v.pk, revision=payload.revision))
+
+    view.__name__ = f"version_{verb}"
+    view.__doc__ = doc
+    router.post(f"/{{production_id}}/schedule/versions/{{version_id}}/{verb}",
+                response={200: VersionOut, 409: Conflict}, operation_id=f"scheduling_version_{verb}")(view)
+
+
+_status_route("publish", services.version_publish, "Publish a draft version.")
+_status_route("lock", services.version_lock, "Lock a version: the approved plan; only the UPM or a producer may change it then.")
+_status_route("unlock", services.version_unlock, "Unlock a locked version (UPM or producer).")
+_status_route("apply", services.version_apply, "Apply a published or locked version: call sheets read it.")
+
+
+@router.delete("/{production_id}/schedule/versions/{version_id}", response={204: None, 409: Conflict})
+def version_delete(request, production_id: int, version_id: int, revision: int):
+    access = api_access(request, production_id)
+    version = _version(access, version_id)
+    try:
+        services.version_delete(access=access, version_id=version.pk, revision=revision)
+    except services.StaleVersion as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(204, None)
+
+
+class MovedOut(Schema):
+    scene: str
+    a: int | str | None
+    b: int | str | None
+
+
+class DoodChangeOut(Schema):
+    number: str
+    name: str
+    work: list[int]
+    hold: list[int]
+    paid: list[int]
+    start: list[dt.date | None]
+    finish: list[dt.date | None]
+
+
+class CompareOut(Schema):
+    a: VersionOut
+    b: VersionOut
+    days: list[int]
+    days_added: list[dt.date]
+    days_removed: list[dt.date]
+    pages: list[str]
+    moved: list[MovedOut]
+    dood: list[DoodChangeOut]
+
+
+@router.get("/{production_id}/schedule/compare", response=CompareOut)
+def compare(request, production_id: int, a: int, b: int):
+    """Two versions side by side: scenes that moved (day number, None for the boneyard, "absent"),
+    shoot days added and removed, and the cast whose day out of days changes (each pair is [a, b])."""
+    access = api_access(request, production_id)
+    va, vb = _version(access, a), _version(access, b)
+    cmp = reports.compare_versions(access=access, a=va, b=vb)
+    return {
+        "a": _version_out(va), "b": _version_out(vb), "days": [cmp["days_a"], cmp["days_b"]],
+        "days_added": cmp["days_added"], "days_removed": cmp["days_removed"], "pages": [cmp["pages_a"], cmp["pages_b"]],
+        "moved": cmp["moved"],
+        "dood": [{"number": str(c["number"]), "name": c["name"], "work": [c["a"].work, c["b"].work],
+                  "hold": [c["a"].hold, c["b"].hold], "paid": [c["a"].paid, c["b"].paid],
+                  "start": [c["a"].start, c["b"].start], "finish": [c["a"].finish, c["b"].finish]} for c in cmp["dood"]],
+    }
+
+
+# --- strips: split, edit, remove, sort, automatic day breaks -------------------------------------
+
+
+class SplitIn(Schema):
+    revision: int
+    eighths: int = Field(..., ge=1)
+
+
+class StripPatchIn(Schema):
+    revision: int
+    estimate_minutes: int | None = Field(None, ge=0)
+    text: str | None = Field(None, max_length=300)
+    banner_kind: Literal["move", "meal", "note", "block"] | None = None
+    call_time: dt.time | None = None
+    wrap_time: dt.time | None = None
+
+
+class SortIn(Schema):
+    revision: int
+    strip_ids: list[int] = Field(..., min_length=1)
+    keys: list[Literal["scene", "set", "int_ext", "day_night", "cast", "pages"]] = Field(..., min_length=1)
+
+
+class AutoIn(Schema):
+    revision: int
+    by: Literal["pages", "hours"] = "pages"
+    limit: int | None = Field(None, ge=1, description="Eighths per day (pages) or minutes per day (hours).")
+
+
+@router.post("/{production_id}/schedule/versions/{version_id}/strips/{strip_id}/split",
+             response={200: BoardOut, 409: Conflict})
+def strip_split(request, production_id: int, version_id: int, strip_id: int, payload: SplitIn):
+    """Split a scene strip: it keeps `eighths`, a new part right after it takes the rest."""
+    return _edit(request, production_id, version_id, lambda access, v: services.strip_split(
+        access=access, version_id=v.pk, revision=payload.revision, strip_id=strip_id, eighths=payload.eighths))
+
+
+@router.patch("/{production_id}/schedule/versions/{version_id}/strips/{strip_id}", response={200: BoardOut, 409: Conflict})
+def strip_patch(request, production_id: int, version_id: int, strip_id: int, payload: StripPatchIn):
+    """Edit a scene's estimate (null for the default), a banner's text or kind, a day break's call/wrap."""
+    fields = payload.dict(exclude_unset=True)
+    revision = fields.pop("revision")
+    return _edit(request, production_id, version_id, lambda access, v: services.strip_update(
+        access=access, version_id=v.pk, revision=revision, strip_id=strip_id, **fields))
+
+
+@router.delete("/{production_id}/schedule/versions/{version_id}/strips/{strip_id}", response={200: BoardOut, 409: Conflict})
+def strip_delete(request, production_id: int, version_id: int, strip_id: int, revision: int):
+    """Remove a day break or a banner (scene strips go to the boneyard with a move instead)."""
+    return _edit(request, production_id, version_id, lambda access, v: services.strip_remove(
+        access=access, version_id=v.pk, revision=revision, strip_id=strip_id))
+
+
+@router.post("/{production_id}/schedule/versions/{version_id}/sort", response={200: BoardOut, 409: Conflict})
+def strip_sort(request, production_id: int, version_id: int, payload: SortIn):
+    """Sort a selection of scene strips by several keys within the slots they occupy."""
+    return _edit(request, production_id, version_id, lambda access, v: services.strip_sort(
+        access=access, version_id=v.pk, revision=payload.revision, strip_ids=payload.strip_ids, keys=list(payload.keys)))
+
+
+@router.post("/{production_id}/schedule/versions/{version_id}/auto-breaks", response={200: BoardOut, 409: Conflict})
+def auto_breaks(request, production_id: int, version_id: int, payload: AutoIn):
+    """Replace every day break: close a day before a strip that would take it over the limit."""
+    return _edit(request, production_id, version_id, lambda access, v: services.auto_day_breaks(
+        access=access, version_id=v.pk, revision=payload.revision, by=payload.by, limit=payload.limit))
+
+
+# --- calendar days and preferences ---------------------------------------------------------------
+
+
+class CalendarDayIn(Schema):
+    date: dt.date
+    kind: Literal["", "off", "holiday", "travel", "work"]
+    note: str = Field("", max_length=200)
+
+
+class CalendarDayOut(Schema):
+    date: dt.date
+    kind: str
+    note: str
+
+
+class PreferencesIO(Schema):
+    colour_int_day: str = Field(..., pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_ext_day: str = Field(..., pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_int_night: str = Field(..., pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_ext_night: str = Field(..., pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_other: str = Field(..., pattern=r"^#[0-9a-fA-F]{6}$")
+    minutes_per_eighth: int
+    day_limit_eighths: int
+    day_limit_minutes: int
+    turnaround_hours: int
+    drop_gap_days: int
+
+
+class PreferencesPatch(Schema):
+    colour_int_day: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_ext_day: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_int_night: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_ext_night: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    colour_other: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    minutes_per_eighth: int | None = None
+    day_limit_eighths: int | None = None
+    day_limit_minutes: int | None = None
+    turnaround_hours: int | None = None
+    drop_gap_days: int | None = None
+
+
+@router.get("/{production_id}/schedule/calendars/{unit_id}/days", response=list[CalendarDayOut])
+def calendar_days(request, production_id: int, unit_id: int):
+    """The calendar's exceptions: days off, holidays, company travel days and extra working days."""
+    access = api_access(request, production_id)
+    calendar = selectors.calendar_get(access=access, unit_id=unit_id)
+    if calendar is None:
+        from django.http import Http404
+
+        raise Http404("No calendar.")
+    return list(calendar.days.all())
+
+
+@router.post("/{production_id}/schedule/calendars/{unit_id}/days", response={200: CalendarDayOut, 204: None})
+def calendar_day_set(request, production_id: int, unit_id: int, payload: CalendarDayIn):
+    """Mark a date; kind "" clears it back to the working week."""
+    access = api_access(request, production_id, Action.CHANGE_SCHEDULE)
+    day = services.calendar_day_set(access=access, unit_id=unit_id, **payload.dict())
+    return Status(204, None) if day is None else Status(200, day)
+
+
+@router.get("/{production_id}/schedule/preferences", response=PreferencesIO)
+def preferences_get(request, production_id: int):
+    access = api_access(request, production_id)
+    return selectors.preferences_get(access.production)
+
+
+@router.patch("/{production_id}/schedule/preferences", response=PreferencesIO)
+def preferences_patch(request, production_id: int, payload: PreferencesPatch):
+    """Strip colours, minutes per eighth, day limits, turnaround and the DOOD drop/pick-up gap."""
+    access = api_access(request, production_id, Action.CHANGE_SCHEDULE)
+    return services.preferences_update(access=access, **payload.dict(exclude_unset=True))
