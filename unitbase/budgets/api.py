@@ -530,3 +530,111 @@ def cost_report(request, production_id: Id, budget_id: Id, week: dt.date | None 
         "total": figures(report.total),
         "overruns": [{"code": a.code, "name": a.name, **figures(a)} for a in report.overruns],
     }
+
+
+# --- globals, fringes, charges and the schedule link ----------------------------------------------
+
+
+class GlobalOut(Schema):
+    name: str
+    value: str
+    description: str
+
+
+class GlobalIn(Schema):
+    value: Decimal = Field(..., max_digits=14, decimal_places=4)
+    description: str = Field("", max_length=200)
+    revision: int | None = None
+
+
+class FringeOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    rate: str
+    cutoff: str | None
+    cap: str | None
+
+
+class ScheduleEffectOut(Schema):
+    unit: str
+    version: str
+    schedule_days: int
+    budget_days: str | None
+    in_step: bool
+    current_total: str | None
+    scheduled_total: str | None
+    difference: str | None
+
+
+def _global_out(g) -> dict:
+    return {"name": g.name, "value": f"{g.value.normalize():f}", "description": g.description}
+
+
+@router.get("/{production_id}/budgets/{budget_id}/globals", response=list[GlobalOut])
+def list_globals(request, production_id: Id, budget_id: Id):
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    return [_global_out(g) for g in _budget(access, budget_id).globals.all()]
+
+
+@router.put("/{production_id}/budgets/{budget_id}/globals/{name}", response={200: GlobalOut, 409: ErrorOut})
+def set_global(request, production_id: Id, budget_id: Id, name: str, payload: GlobalIn):
+    """Create or change a global; every line naming it recalculates."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    budget = _budget(access, budget_id)
+    try:
+        glob = services.global_set(access=access, budget_id=budget.pk, name=name, value=payload.value,
+                                   description=payload.description, revision=payload.revision)
+    except services.BudgetConflict as exc:
+        return _conflict(exc)
+    return _global_out(glob)
+
+
+@router.delete("/{production_id}/budgets/{budget_id}/globals/{name}", response={204: None, 409: ErrorOut})
+def delete_global(request, production_id: Id, budget_id: Id, name: str, revision: int | None = None):
+    """Refused (422) while a line names the global."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    budget = _budget(access, budget_id)
+    try:
+        services.global_delete(access=access, budget_id=budget.pk, name=name, revision=revision)
+    except services.BudgetConflict as exc:
+        return _conflict(exc)
+    return Status(204, None)
+
+
+@router.get("/{production_id}/budgets/{budget_id}/fringes", response=list[FringeOut])
+def list_fringes(request, production_id: Id, budget_id: Id):
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    return [{"id": f.pk, "code": f.code, "name": f.name, "kind": f.kind, "rate": f"{f.rate.normalize():f}",
+             "cutoff": money_str(f.cutoff), "cap": money_str(f.cap)} for f in _budget(access, budget_id).fringes.all()]
+
+
+def _effect_out(effect) -> dict:
+    return {"unit": effect.unit, "version": effect.version, "schedule_days": effect.schedule_days,
+            "budget_days": None if effect.budget_days is None else f"{effect.budget_days.normalize():f}",
+            "in_step": effect.in_step, "current_total": money_str(effect.current_total),
+            "scheduled_total": money_str(effect.scheduled_total), "difference": money_str(effect.difference)}
+
+
+@router.get("/{production_id}/budgets/{budget_id}/schedule-effect", response={200: ScheduleEffectOut, 404: ErrorOut})
+def schedule_effect(request, production_id: Id, budget_id: Id):
+    """The applied schedule's shoot days against the budget's SHOOT_DAYS, and the grand total both ways
+    (404 when no schedule version is applied)."""
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    effect = selectors.budget_schedule_effect(access=access, budget=_budget(access, budget_id))
+    if effect is None:
+        return Status(404, {"detail": [{"loc": [], "msg": "No schedule version is applied yet."}]})
+    return _effect_out(effect)
+
+
+@router.post("/{production_id}/budgets/{budget_id}/schedule-effect/apply", response={200: GlobalOut, 409: ErrorOut})
+def sync_schedule(request, production_id: Id, budget_id: Id, revision: int | None = None):
+    """SHOOT_DAYS := the applied schedule's shoot-day count (422 without an applied version)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    budget = _budget(access, budget_id)
+    try:
+        glob = services.global_sync_schedule(access=access, budget_id=budget.pk, revision=revision)
+    except services.BudgetConflict as exc:
+        return _conflict(exc)
+    return _global_out(glob)

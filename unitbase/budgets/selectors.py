@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from unitbase.productions.models import Unit
 from unitbase.productions.permissions import ProductionAccess
+from unitbase.scheduling import selectors as scheduling_selectors
 
 from . import calc
 from .models import Budget, BudgetAccount, ChartAccount, ChartCategory, ChartOfAccounts, DetailLine, Fringe
@@ -48,9 +50,10 @@ def account_lines(*, access: ProductionAccess, account: BudgetAccount) -> QueryS
     return account.lines.prefetch_related(Prefetch("fringes", queryset=Fringe.objects.order_by("code")))
 
 
-def budget_input(budget: Budget) -> calc.BudgetInput:
-    """The budget as plain data for `calc.calculate` (five queries, whatever its size)."""
-    globals_ = dict(budget.globals.values_list("name", "value"))
+def budget_input(budget: Budget, global_overrides: dict[str, Decimal] | None = None) -> calc.BudgetInput:
+    """The budget as plain data for `calc.calculate` (five queries, whatever its size).
+    `global_overrides` replaces some globals' values (what-if: the schedule's shoot days)."""
+    globals_ = {**dict(budget.globals.values_list("name", "value")), **(global_overrides or {})}
     accounts = tuple(
         calc.Account(code=a.code, name=a.name, category_code=a.category_code, category_name=a.category_name,
                      level=a.level, order=a.order)
@@ -124,3 +127,62 @@ def budget_compare(*, access: ProductionAccess, left: Budget, right: Budget) -> 
     }
     return rows, summary
 
+
+
+# --- the schedule link: SHOOT_DAYS against the applied stripboard ---------------------------------
+
+SHOOT_DAYS = "SHOOT_DAYS"
+
+
+@dataclass
+class ScheduleEffect:
+    """What the applied schedule's shoot-day count would do to a budget's SHOOT_DAYS and totals."""
+
+    unit: str
+    version: str
+    schedule_days: int
+    budget_days: Decimal | None  # the budget's SHOOT_DAYS, None when it has no such global
+    current_total: Decimal | None  # grand total now (None when the budget cannot be totalled)
+    scheduled_total: Decimal | None  # grand total with SHOOT_DAYS = schedule_days
+
+    @property
+    def in_step(self) -> bool:
+        return self.budget_days is not None and self.budget_days == self.schedule_days
+
+    @property
+    def difference(self) -> Decimal | None:
+        """How much more (positive) or less the budget costs with the schedule's shoot days."""
+        if self.current_total is None or self.scheduled_total is None:
+            return None
+        return self.scheduled_total - self.current_total
+
+
+def schedule_shoot_days(*, access: ProductionAccess) -> tuple[int, str, str] | None:
+    """(shoot days, unit name, version name) of the applied schedule version of the main unit (the
+    first main unit, else the first unit with an applied version); None without an applied version."""
+    units = sorted(Unit.objects.filter(production=access.production), key=lambda u: (u.kind != Unit.Kind.MAIN, u.pk))
+    for unit in units:
+        version = scheduling_selectors.version_applied(access=access, unit_id=unit.pk)
+        if version is not None:
+            board = scheduling_selectors.board_get(access=access, version=version)
+            return len(board.scheduled_days), unit.name, version.name
+    return None
+
+
+def budget_schedule_effect(*, access: ProductionAccess, budget: Budget) -> ScheduleEffect | None:
+    """The budget effect of the applied schedule: its SHOOT_DAYS against the stripboard's day count,
+    and the grand total both ways. None when no schedule version is applied."""
+    require_view(access)
+    found = schedule_shoot_days(access=access)
+    if found is None:
+        return None
+    days, unit, version = found
+    budget_days = budget.globals.filter(name=SHOOT_DAYS).values_list("value", flat=True).first()
+    try:
+        current = calc.calculate(budget_input(budget)).grand_total
+        scheduled = (calc.calculate(budget_input(budget, {SHOOT_DAYS: Decimal(days)})).grand_total
+                     if budget_days is not None else current)
+    except calc.CalcError:
+        current = scheduled = None
+    return ScheduleEffect(unit=unit, version=version, schedule_days=days, budget_days=budget_days,
+                          current_total=current, scheduled_total=scheduled)

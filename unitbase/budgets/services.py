@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -364,6 +365,53 @@ def global_set(*, access: ProductionAccess, budget_id: int, name: str, value: De
     glob.save()
     _audit(access, "budget_global.set", glob, changes)
     return glob
+
+
+@transaction.atomic
+def global_sync_schedule(*, access: ProductionAccess, budget_id: int, revision: int | None = None) -> Global:
+    """Set SHOOT_DAYS to the applied schedule's shoot-day count (the stripboard's days)."""
+    from .selectors import SHOOT_DAYS, schedule_shoot_days
+
+    found = schedule_shoot_days(access=access)
+    if found is None:
+        raise ValidationError({"SHOOT_DAYS": "No schedule version is applied yet; apply one on the stripboard first."})
+    days, unit, version = found
+    return global_set(access=access, budget_id=budget_id, name=SHOOT_DAYS, value=Decimal(days), revision=revision,
+                      description=f"From the applied schedule: {unit}, {version}")
+
+
+@transaction.atomic
+def global_delete(*, access: ProductionAccess, budget_id: int, name: str, revision: int | None = None) -> None:
+    """Delete a global no line uses (a line naming it would no longer total)."""
+    budget = _budget_for_edit(access, budget_id, revision, bump=True)
+    glob = Global.objects.filter(budget=budget, name=name.strip().upper()).first()
+    if glob is None:
+        raise ValidationError({"name": f"No global named {name} in this budget."})
+    pattern = re.compile(rf"\b{re.escape(glob.name)}\b")
+    users = [line.description for line in budget.lines.only("description", "amount", "x")
+             if pattern.search(line.amount) or pattern.search(line.x)]
+    if users:
+        raise ValidationError({"name": f"{glob.name} is used by {len(users)} line(s), e.g. “{users[0]}”; "
+                                       "change those lines first."})
+    _audit(access, "budget_global.delete", glob, {"value": [str(glob.value), None]})
+    glob.delete()
+
+
+@transaction.atomic
+def fringe_delete(*, access: ProductionAccess, fringe_id: int, revision: int | None = None) -> None:
+    """Delete a fringe; the lines it was applied to lose it (and their totals drop accordingly)."""
+    fringe = Fringe.objects.get(budget__production=access.production, pk=fringe_id)
+    _budget_for_edit(access, fringe.budget_id, revision, bump=True)
+    _audit(access, "budget_fringe.delete", fringe, {"code": fringe.code, "lines": fringe.lines.count()})
+    fringe.delete()
+
+
+@transaction.atomic
+def charge_delete(*, access: ProductionAccess, charge_id: int, revision: int | None = None) -> None:
+    charge = Charge.objects.get(budget__production=access.production, pk=charge_id)
+    _budget_for_edit(access, charge.budget_id, revision, bump=True)
+    _audit(access, "budget_charge.delete", charge, {"name": charge.name})
+    charge.delete()
 
 
 FRINGE_FIELDS = {"code", "name", "kind", "rate", "cutoff", "cap"}

@@ -422,6 +422,7 @@ def _setup_context(access, budget, bound: dict | None = None) -> dict[str, Any]:
         "globals": list(budget.globals.all()), "fringes": list(budget.fringes.all()),
         "rates": list(budget.exchange_rates.all()), "charges": list(budget.charges.all()),
         **{f"{name}_form": bound.get(name) or cls(prefix=name) for name, cls in SETUP_FORMS.items()},
+        "effect": selectors.budget_schedule_effect(access=access, budget=budget),
     }
 
 
@@ -463,6 +464,53 @@ def setup_save(request, access, budget_id: int, kind: str):
             return redirect(reverse("budgets:setup", args=[access.production.pk, budget.pk]) + f"#{kind}")
     budget.refresh_from_db()
     return render(request, "budgets/setup.html", _setup_context(access, budget, {kind: form}), status=422)
+
+
+@budget_view(Action.EDIT_BUDGET)
+@require_POST
+def setup_sync_schedule(request, access, budget_id: int):
+    """SHOOT_DAYS := the applied schedule's shoot days."""
+    budget = _get(selectors.budget_get, access=access, budget_id=budget_id)
+    try:
+        glob = services.global_sync_schedule(access=access, budget_id=budget.pk, revision=_int(request.POST.get("revision")))
+    except ValidationError as exc:
+        context = _setup_context(access, budget)
+        context["sync_error"] = " ".join(exc.messages)
+        return render(request, "budgets/setup.html", context, status=422)
+    except services.BudgetConflict as exc:
+        return _conflict_page(request, access, budget, exc.message)
+    messages.success(request, f"SHOOT_DAYS is now {glob.value.normalize():f}, from the applied schedule.")
+    return redirect(reverse("budgets:setup", args=[access.production.pk, budget.pk]) + "#global")
+
+
+SETUP_DELETES = {"global": "name", "fringe": "fringe_id", "charge": "charge_id"}
+
+
+@budget_view(Action.EDIT_BUDGET)
+@require_POST
+def setup_delete(request, access, budget_id: int, kind: str):
+    """Delete a global (by name), a fringe or a charge (by id)."""
+    budget = _get(selectors.budget_get, access=access, budget_id=budget_id)
+    if kind not in SETUP_DELETES:
+        raise Http404("No such setting.")
+    revision = _int(request.POST.get("revision"))
+    try:
+        if kind == "global":
+            services.global_delete(access=access, budget_id=budget.pk, name=request.POST.get("name", ""), revision=revision)
+        elif kind == "fringe":
+            services.fringe_delete(access=access, fringe_id=_int(request.POST.get("id")) or 0, revision=revision)
+        else:
+            services.charge_delete(access=access, charge_id=_int(request.POST.get("id")) or 0, revision=revision)
+    except ObjectDoesNotExist:
+        raise Http404("No such setting in this budget.") from None
+    except ValidationError as exc:
+        context = _setup_context(access, budget)
+        context["delete_error"] = " ".join(exc.messages)
+        return render(request, "budgets/setup.html", context, status=422)
+    except services.BudgetConflict as exc:
+        return _conflict_page(request, access, budget, exc.message)
+    messages.success(request, "Deleted; the totals are recalculated.")
+    return redirect(reverse("budgets:setup", args=[access.production.pk, budget.pk]) + f"#{kind}")
 
 
 # --- compare, export, import -----------------------------------------------------------------------
