@@ -240,6 +240,14 @@ def _decorate(strip: Strip, prefs: SchedulePreferences, cast: dict[int, list[Cas
     strip.label = scene.number + (f" pt {strip.part}" if strip.part else "")
 
 
+# Availability statuses that conflict with being scheduled to work that date, and how they read.
+CONFLICT_STATUSES = {
+    Availability.Status.UNAVAILABLE: "is unavailable",
+    Availability.Status.TRAVEL: "is travelling that day",
+    Availability.Status.HOLD: "is only on hold that day (not confirmed)",
+}
+
+
 def _when(day_date: date, t: time, after_midnight: bool) -> datetime:
     base = datetime.combine(day_date, t)
     return base + timedelta(days=1) if after_midnight else base
@@ -296,17 +304,17 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
 
     # Availability on the board's dates (one query).
     dated = [d.date for d in days if d.date]
-    unavailable_cast: dict[tuple[int, date], str] = {}
-    unavailable_sets: dict[tuple[str, date], str] = {}
+    unavailable_cast: dict[tuple[int, date], tuple[str, str]] = {}
+    unavailable_sets: dict[tuple[str, date], tuple[str, str]] = {}
     if dated:
         rows = Availability.objects.filter(
-            production=production, date__gte=min(dated), date__lte=max(dated), status=Availability.Status.UNAVAILABLE
-        ).values_list("cast_member_id", "set_key", "date", "note")
-        for member_id, set_key, when, note in rows:
+            production=production, date__gte=min(dated), date__lte=max(dated), status__in=CONFLICT_STATUSES,
+        ).values_list("cast_member_id", "set_key", "date", "status", "note")
+        for member_id, set_key, when, status, note in rows:
             if member_id:
-                unavailable_cast[(member_id, when)] = note
+                unavailable_cast[(member_id, when)] = (status, note)
             else:
-                unavailable_sets[(set_key, when)] = note
+                unavailable_sets[(set_key, when)] = (status, note)
 
     warning_count = 0
     for i, day in enumerate(days):
@@ -324,11 +332,12 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
                     continue
                 for member in strip.cast_members:
                     if (member.pk, day.date) in unavailable_cast:
-                        note = unavailable_cast[(member.pk, day.date)]
-                        strip.warnings.append(f"#{member.cast_number} {member.character} is unavailable" + (f" ({note})" if note else ""))
+                        status, note = unavailable_cast[(member.pk, day.date)]
+                        strip.warnings.append(f"#{member.cast_number} {member.character} {CONFLICT_STATUSES[status]}"
+                                              + (f" ({note})" if note else ""))
                 if (strip.scene.set_key, day.date) in unavailable_sets:
-                    note = unavailable_sets[(strip.scene.set_key, day.date)]
-                    strip.warnings.append(f"{strip.scene.set_name} is unavailable" + (f" ({note})" if note else ""))
+                    status, note = unavailable_sets[(strip.scene.set_key, day.date)]
+                    strip.warnings.append(f"{strip.scene.set_name} {CONFLICT_STATUSES[status]}" + (f" ({note})" if note else ""))
                 if strip.warnings:
                     day.warnings.append(f"Scene {strip.label}: " + "; ".join(strip.warnings) + ".")
         # Turnaround between this day and the next calendar day.

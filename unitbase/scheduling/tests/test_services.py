@@ -312,3 +312,17 @@ def test_board_query_count_is_constant(ad, version, django_assert_max_num_querie
     assert [s.cast_numbers for s in board.rows[:2]] == [[1], [1, 2]]
     assert board.rows[0].colour == "#fff3a3" and board.rows[1].colour == "#b9d3f2"
     assert (board.rows[0].ie, board.rows[0].dn, board.rows[1].pages) == ("E", "D", "1 4/8")
+
+
+def test_travel_and_hold_on_a_scheduled_day_are_warnings_but_rehearsal_is_not(ad, version, cast):
+    services.auto_day_breaks(access=ad, version_id=version.pk, revision=1, by="pages", limit=16)
+    # Day 2 (2 Mar): scenes 2 and 3 with ELLIS; day 3 (3 Mar): scenes 4 and 5 with TOBY; day 4 (4 Mar): CLIFF.
+    services.availability_set(access=ad, date=date(2027, 3, 2), status="travel", cast_member_id=cast["ELLIS"].pk, note="flies in")
+    services.availability_set(access=ad, date=date(2027, 3, 3), status="rehearsal", cast_member_id=cast["TOBY"].pk)
+    services.availability_set(access=ad, date=date(2027, 3, 4), status="hold", set_key="CLIFF", set_name="CLIFF")
+    board = selectors.board_get(access=ad, version=fresh(version))
+    d1, d2, d3, d4 = board.days
+    assert [w for w in d2.warnings if w.startswith("Scene")] == [
+        "Scene 2: #2 ELLIS is travelling that day (flies in).", "Scene 3: #2 ELLIS is travelling that day (flies in)."]
+    assert not [w for w in d3.warnings if w.startswith("Scene")]
+    assert d4.warnings == ["Scene 6: CLIFF is only on hold that day (not confirmed)."]
