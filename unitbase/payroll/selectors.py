@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -173,3 +174,36 @@ def cast_turnaround_warnings(
             message=violation.message,
         ))
     return warnings
+
+
+# --- labour cost by budget account ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabourCost:
+    account_code: str
+    currency: str
+    committed: Decimal  # submitted cards not yet approved (gross + fringes)
+    actual: Decimal  # approved cards posted to the budget (gross + fringes, net of corrections)
+
+
+def labour_cost_by_account(*, access: ProductionAccess, week_ending: dt.date | None = None) -> list[LabourCost]:
+    """Labour per budget account of the deals: committed (awaiting approval) and actual (posted on
+    approval). For the cost report: committed is not in the budget's transactions yet. Production
+    scope only (it is everyone's pay)."""
+    if not sees_all(access):
+        return []
+    cards = Timecard.objects.filter(production=access.production).exclude(deal__budget_account_code="")
+    if week_ending:
+        cards = cards.filter(week_ending=week_ending)
+    totals: dict[tuple[str, str], list[Decimal]] = {}
+    zero = Decimal("0.00")
+    for code, currency, status, gross, fringes, posted in cards.values_list(
+        "deal__budget_account_code", "currency", "status", "gross", "fringe_total", "cost_posted"
+    ):
+        row = totals.setdefault((code, currency), [zero, zero])
+        if status == TimecardStatus.SUBMITTED:
+            row[0] += (gross or zero) + (fringes or zero)
+        elif posted is not None and status in (TimecardStatus.APPROVED, TimecardStatus.SUPERSEDED):
+            row[1] += posted
+    return [LabourCost(code, currency, committed, actual) for (code, currency), (committed, actual) in sorted(totals.items())]

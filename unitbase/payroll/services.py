@@ -34,12 +34,14 @@ from .calc.packs import PACKS_DIR
 from .models import (
     PayLineRow,
     PayrollDeal,
+    PayrollDealRate,
     PayrollPack,
     Timecard,
     TimecardDay,
     TimecardStatus,
 )
 
+ZERO = Decimal("0.00")
 MAX_DAY_HOURS = 22
 MAX_MEAL_HOURS = 3
 
@@ -232,8 +234,11 @@ def deal_set(
     employment_type: str = "",
     jurisdiction: str = "",
     allowances: dict[str, Any] | None = None,
+    budget_account_code: str = "",
+    fringe_account_code: str = "",
 ) -> PayrollDeal:
-    """Create or update the payroll deal of one crew or cast engagement."""
+    """Create or update the payroll deal of one crew or cast engagement. `budget_account_code`
+    (and `fringe_account_code` for fringes) is where approved labour is posted in the budget."""
     require_manage_payroll(access)
     if (crew_member is None) == (cast_member is None):
         raise ValidationError({"crew_member": "Pick exactly one crew or cast engagement."})
@@ -255,6 +260,7 @@ def deal_set(
         "currency": currency or engagement.rate_currency or access.production.base_currency,
         "guarantee_hours": guarantee_hours, "employment_type": employment_type or "",
         "jurisdiction": (jurisdiction or "").strip().upper(), "allowances": cleaned_allowances,
+        "budget_account_code": (budget_account_code or "").strip(), "fringe_account_code": (fringe_account_code or "").strip(),
     }
     changes = diff_fields(deal, data) if not creating else {k: [None, v] for k, v in data.items()}
     for key, value in data.items():
@@ -264,6 +270,35 @@ def deal_set(
     audit_record(production_id=access.production.pk, actor=access.user,
                  action="payroll_deal.create" if creating else "payroll_deal.update", obj=deal, changes=changes)
     return deal
+
+
+@transaction.atomic
+def deal_rate_set(*, access: ProductionAccess, deal_id: int, effective_from: dt.date, rate: Decimal) -> PayrollDealRate:
+    """Record a rate change: from `effective_from` the deal pays `rate` (a week crossing it pays each
+    day at its own rate). Approved cards keep their stored figures; drafts recalculate."""
+    require_manage_payroll(access)
+    deal = PayrollDeal.objects.select_for_update().get(production=access.production, pk=deal_id)
+    if not isinstance(effective_from, dt.date):
+        raise ValidationError({"effective_from": "Enter the date the new rate starts."})
+    change = PayrollDealRate.objects.filter(deal=deal, effective_from=effective_from).first() or PayrollDealRate(
+        deal=deal, effective_from=effective_from)
+    old = change.rate if change.pk else None
+    change.rate = _decimal_or_none(rate) if not isinstance(rate, Decimal) else rate
+    change.full_clean()
+    change.save()
+    audit_record(production_id=access.production.pk, actor=access.user, action="payroll_deal.rate_change", obj=deal,
+                 changes={"effective_from": effective_from, "rate": [old, change.rate]})
+    return change
+
+
+@transaction.atomic
+def deal_rate_remove(*, access: ProductionAccess, deal_id: int, rate_change_id: int) -> None:
+    require_manage_payroll(access)
+    deal = PayrollDeal.objects.select_for_update().get(production=access.production, pk=deal_id)
+    change = PayrollDealRate.objects.get(deal=deal, pk=rate_change_id)
+    change.delete()
+    audit_record(production_id=access.production.pk, actor=access.user, action="payroll_deal.rate_change_remove", obj=deal,
+                 changes={"effective_from": change.effective_from, "rate": [change.rate, None]})
 
 
 # --- timecards -----------------------------------------------------------------------------------
@@ -294,13 +329,26 @@ def timecard_create(*, access: ProductionAccess, deal: PayrollDeal, week_ending:
 
 @transaction.atomic
 def timecard_update(
-    *, access: ProductionAccess, timecard_id: int, previous_dismissal: dt.datetime | None, note: str = ""
+    *, access: ProductionAccess, timecard_id: int, previous_dismissal: dt.datetime | None, note: str = "",
+    previous_week_days_worked: int | object | None = ...,
 ) -> Timecard:
+    """Set the card's header. `previous_week_days_worked` (0-7, or None) checks the weekend rest
+    before the first day; left out, it is kept as it is."""
     card = _lock_card(access, timecard_id)
     _require_edit(access, card.deal)
     _require_editable(card)
-    changes = diff_fields(card, {"previous_dismissal": previous_dismissal, "note": note})
-    card.previous_dismissal, card.note = previous_dismissal, note
+    data: dict[str, Any] = {"previous_dismissal": previous_dismissal, "note": note}
+    if previous_week_days_worked is not ...:
+        if previous_week_days_worked is not None and not (
+            isinstance(previous_week_days_worked, int) and 0 <= previous_week_days_worked <= 7
+        ):
+            raise ValidationError({"previous_week_days_worked": "Enter a number of days from 0 to 7."})
+        data["previous_week_days_worked"] = previous_week_days_worked
+    changes = diff_fields(card, data)
+    for key, value in data.items():
+        setattr(card, key, value)
+    if changes:
+        _clear_calculation(card)
     card.full_clean()
     card.save()
     audit_record(production_id=access.production.pk, actor=access.user, action="timecard.update", obj=card, changes=changes)
@@ -400,8 +448,10 @@ def timecard_day_set(
     zone: str = "",
     holiday: bool = False,
     notes: str = "",
+    rest_reduction: str = "",
 ) -> TimecardDay:
-    """Enter (or replace) one worked day of a draft or rejected timecard."""
+    """Enter (or replace) one worked day of a draft or rejected timecard. `rest_reduction` names a
+    rest reduction of the pack (e.g. `location_exterior`) that applies to this day's turnaround."""
     card = _lock_card(access, timecard_id)
     _require_edit(access, card.deal)
     _require_editable(card)
@@ -409,7 +459,14 @@ def timecard_day_set(
         raise ValidationError({"date": f"Pick a date from {card.week_start:%a %d %b} to {card.week_ending:%a %d %b %Y}."})
     data = {"date": date, "call": call, "wrap": wrap, "meal1_out": meal1_out, "meal1_in": meal1_in, "meal2_out": meal2_out,
             "meal2_in": meal2_in, "travel_start": travel_start, "travel_end": travel_end, "zone": zone or "",
-            "holiday": holiday, "notes": notes or ""}
+            "holiday": holiday, "notes": notes or "", "rest_reduction": (rest_reduction or "").strip()}
+    if data["rest_reduction"]:
+        allowed = rest_reductions_for(card.deal, date)
+        if data["rest_reduction"] not in allowed:
+            raise ValidationError({"rest_reduction": (
+                f"The pack {card.deal.pack_id} has no rest reduction {data['rest_reduction']!r}"
+                + (f"; choose {', '.join(allowed)}." if allowed else ".")
+            )})
     unfold_day(data, ZoneInfo(access.production.time_zone))
     day = TimecardDay.objects.filter(timecard=card, date=date).first() or TimecardDay(timecard=card, date=date)
     changes = diff_fields(day, data) if day.pk else {k: [None, v] for k, v in data.items() if v not in (None, "", False)}
@@ -450,7 +507,18 @@ def calc_deal(deal: PayrollDeal) -> Deal:
         rate=Decimal(deal.rate), rate_unit=deal.rate_unit, pack_id=deal.pack_id, employment_type=deal.employment_type or None,
         guarantee_hours=deal.guarantee_hours, jurisdiction=deal.jurisdiction or None,
         allowances={k: Decimal(str(v)) for k, v in (deal.allowances or {}).items()},
+        rate_changes=tuple((c.effective_from, Decimal(c.rate)) for c in deal.rate_changes.all()),
     )
+
+
+def rest_reductions_for(deal: PayrollDeal, date: dt.date) -> list[str]:
+    """Keys of the rest reductions the deal's pack (version in force on `date`) allows."""
+    try:
+        pack = registry_for(deal.production_id).get(deal.pack_id, on=date)
+    except LookupError:
+        return []
+    rest = getattr(pack, "rest", None)
+    return [r.key for r in (rest.reductions if rest is not None else [])]
 
 
 def work_days(card: Timecard, days: Iterable[TimecardDay], tz: ZoneInfo) -> list[WorkDay]:
@@ -464,12 +532,14 @@ def work_days(card: Timecard, days: Iterable[TimecardDay], tz: ZoneInfo) -> list
         travel = (Interval(placed["travel_start"], placed["travel_end"]),) if "travel_start" in placed else ()
         result.append(WorkDay(
             date=day.date, call=placed["call"], wrap=placed["wrap"], meals=meals, travel=travel, zone=day.zone or None,
-            production_type=production_type, holiday=day.holiday,
+            production_type=production_type, holiday=day.holiday, rest_reduction=getattr(day, "rest_reduction", "") or None,
         ))
     result.sort(key=lambda d: d.call)
     if result and card.previous_dismissal is not None:
         dismissal = timezone.localtime(card.previous_dismissal, tz)
         result[0] = dataclasses.replace(result[0], previous_dismissal=dismissal)
+    if result and card.previous_week_days_worked is not None:
+        result[0] = dataclasses.replace(result[0], previous_week_days_worked=card.previous_week_days_worked)
     return result
 
 
@@ -671,6 +741,50 @@ def timecard_on_approved(card: Timecard, request: Any, actor: Any) -> None:
         Timecard.objects.filter(pk=card.previous_id).update(status=TimecardStatus.SUPERSEDED)
     audit_record(production_id=card.production_id, actor=actor, action="timecard.approve", obj=card,
                  changes={"status": card.status, "gross": card.gross, "approval_request": request.pk})
+    labour_post(card=card, actor=actor)
+
+
+def labour_post(*, card: Timecard, actor: Any) -> list[Any]:
+    """Post an approved card's labour to the budget as actual cost (unitbase.budgets
+    `transaction_post`, source "payroll"): gross to the deal's budget account, fringes to its fringe
+    account (or the same one). A correction posts only the difference from the revision it
+    corrects. When it cannot be posted (no account on the deal, no budget, an unknown code), the
+    approval stands and `cost_posting_note` says why, so accounting can post it by hand."""
+    from unitbase.budgets.spending import transaction_post
+    from unitbase.productions.permissions import ProductionNotFound, access_production
+
+    deal = card.deal
+    previous = Timecard.objects.filter(pk=card.previous_id).first() if card.previous_id else None
+    posted_before = previous is not None and previous.cost_posted is not None
+    gross = (card.gross or ZERO) - ((previous.gross or ZERO) if posted_before else ZERO)
+    fringes = (card.fringe_total or ZERO) - ((previous.fringe_total or ZERO) if posted_before else ZERO)
+    note, txns = "", []
+    if not deal.budget_account_code:
+        note = "Not posted to the budget: the deal has no budget account."
+    else:
+        try:
+            access = access_production(actor, card.production_id, Action.APPROVE_TIMECARDS)
+            what = f"{deal.person_name}, w/e {card.week_ending:%d %b %Y}" + (f" rev {card.revision}" if card.revision > 1 else "")
+            for code, amount, label in ((deal.budget_account_code, gross, "Labour"),
+                                        (deal.fringe_account_code or deal.budget_account_code, fringes, "Fringes")):
+                if amount:
+                    txns.append(transaction_post(
+                        access=access, account_code=code, amount=amount, currency=card.currency, date=card.week_ending,
+                        source="payroll", reference=f"TC {card.pk}", description=f"{label}: {what}"[:200],
+                    ))
+        except ValidationError as exc:
+            note = "Not posted to the budget: " + " ".join(exc.messages)
+            txns = []
+        except (ActionDenied, ProductionNotFound) as exc:
+            note = f"Not posted to the budget: {exc}"
+            txns = []
+    card.cost_posted = (gross + fringes) if txns or (not note and not (gross or fringes)) else None
+    card.cost_posting_note = note[:300]
+    card.save(update_fields=["cost_posted", "cost_posting_note", "updated_at"])
+    if txns:
+        audit_record(production_id=card.production_id, actor=actor, action="timecard.post_labour", obj=card,
+                     changes={"amount": card.cost_posted, "transactions": [t.pk for t in txns]})
+    return txns
 
 
 def timecard_on_rejected(card: Timecard, request: Any, actor: Any, reason: str) -> None:
@@ -703,13 +817,71 @@ def timecard_correct(*, access: ProductionAccess, timecard_id: int) -> Timecard:
     new = Timecard.objects.create(
         production=card.production, deal=card.deal, week_ending=card.week_ending, revision=card.revision + 1,
         previous=card, previous_dismissal=card.previous_dismissal, note=card.note, currency=card.currency,
+        previous_week_days_worked=card.previous_week_days_worked,
     )
     TimecardDay.objects.bulk_create([
         TimecardDay(timecard=new, **{f: getattr(d, f) for f in (
             "date", "call", "meal1_out", "meal1_in", "meal2_out", "meal2_in", "wrap", "travel_start", "travel_end",
-            "zone", "holiday", "notes")})
+            "zone", "holiday", "notes", "rest_reduction")})
         for d in card.days.all()
     ])
     audit_record(production_id=access.production.pk, actor=access.user, action="timecard.correct", obj=new,
                  changes={"previous": card.pk, "revision": new.revision})
     return new
+
+
+# --- cast Exhibit G times from the production report ------------------------------------------------
+
+
+@transaction.atomic
+def timecard_import_dpr(*, access: ProductionAccess, timecard_id: int) -> list[dt.date]:
+    """Fill a cast card's days from the Exhibit G lines of the week's daily production reports
+    (unitbase.callsheets): report time → call, meal out/in → 1st meal, dismissed → wrap. Days the
+    reports hold no times for (holds, days off) are left as they are; days they do replace what was
+    typed. Approved reports win over drafts when a date has several units. Returns the dates filled;
+    a time the card cannot accept raises ValidationError naming the date, and nothing is changed."""
+    from unitbase.callsheets.models import DailyReport, DailyReportCastTime
+
+    card = _lock_card(access, timecard_id)
+    _require_edit(access, card.deal)
+    _require_editable(card)
+    if not card.deal.cast_member_id:
+        raise ValidationError("Only cast timecards take their times from the production report (Exhibit G).")
+    rows = (
+        DailyReportCastTime.objects.filter(
+            report__production=access.production, cast_member_id=card.deal.cast_member_id,
+            report__shoot_date__gte=card.week_start, report__shoot_date__lte=card.week_ending,
+        )
+        .select_related("report")
+        .order_by("report__shoot_date", "report__unit_id")
+    )
+    chosen: dict[dt.date, Any] = {}
+    for row in rows:
+        if not ((row.report_time or row.on_set) and row.dismissed):
+            continue
+        current = chosen.get(row.report.shoot_date)
+        if current is None or (row.report.status == DailyReport.Status.APPROVED and current.report.status != DailyReport.Status.APPROVED):
+            chosen[row.report.shoot_date] = row
+    if not chosen:
+        raise ValidationError(
+            f"No production report between {card.week_start:%d %b} and {card.week_ending:%d %b %Y} has times for "
+            f"{card.deal.person_name}."
+        )
+    for date, row in sorted(chosen.items()):
+        notes = [f"From the production report of {date:%d %b} ({row.report.get_status_display().lower()})"]
+        if row.status_code:
+            notes.append(f"status {row.status_code}")
+        if row.travel_out or row.travel_in:
+            notes.append("travel " + " to ".join(f"{t:%H:%M}" for t in (row.travel_out, row.travel_in) if t))
+        meal_ok = bool(row.meal_out and row.meal_in)
+        try:
+            timecard_day_set(
+                access=access, timecard_id=card.pk, date=date, call=row.report_time or row.on_set, wrap=row.dismissed,
+                meal1_out=row.meal_out if meal_ok else None, meal1_in=row.meal_in if meal_ok else None,
+                notes="; ".join(notes)[:300],
+            )
+        except ValidationError as exc:
+            raise ValidationError(f"The production report of {date:%d %b %Y}: {' '.join(exc.messages)}") from None
+    audit_record(production_id=access.production.pk, actor=access.user, action="timecard.import_dpr", obj=card,
+                 changes={"dates": sorted(chosen)})
+    return sorted(chosen)
