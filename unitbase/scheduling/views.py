@@ -285,7 +285,9 @@ def strip_edit(request, access, version_id, strip_id):
             if name in request.POST:
                 fields[name] = _time(request.POST.get(name), name)
         if "text" in request.POST:
-            fields["text"] = request.POST.get("text", "")[:300]
+            fields["text"] = request.POST.get("text", "").strip()[:300]
+        if "banner_kind" in request.POST:
+            fields["banner_kind"] = request.POST.get("banner_kind", "")
         services.strip_update(access=access, version_id=version.pk, revision=revision, strip_id=strip_id, **fields)
         return "Saved."
 

@@ -197,3 +197,39 @@ def test_calendar_page_saves_and_validates(client, production, unit):
     page = client.get(url("calendar", production, unit.pk)).content.decode()
     assert "March 2027" in page and "Holiday" in page
     assert unit.calendar.days.get().date == date(2027, 3, 3)
+
+
+def test_banner_and_day_bar_are_edited_inline_and_a_strip_split_and_estimated(client, production, version, ad):
+    banner = services.banner_add(access=ad, version_id=version.pk, revision=1, banner_kind="note", text="Rain cover", index=0)
+    brk = services.day_break_add(access=ad, version_id=version.pk, revision=2, index=3)
+    login(client, production, Role.FIRST_AD)
+    page = client.get(url("board", production, version.pk)).content.decode()
+    assert f'id="bt-{banner.pk}"' in page and 'name="call_time"' in page and "data-single-strip" in page
+    edit = client.post(url("strip_edit", production, version.pk, banner.pk),
+                       {"revision": 3, "banner_kind": "block", "text": "Episode 102"}, HTTP_HX_REQUEST="true")
+    assert edit.status_code == 200 and "Episode 102" in edit.content.decode()
+    banner.refresh_from_db()
+    assert (banner.banner_kind, banner.text) == ("block", "Episode 102")
+    bad = client.post(url("strip_edit", production, version.pk, banner.pk), {"revision": 4, "banner_kind": "party"},
+                      HTTP_HX_REQUEST="true")
+    assert bad.status_code == 422 and banner.banner_kind == Strip.objects.get(pk=banner.pk).banner_kind
+    day = client.post(url("strip_edit", production, version.pk, brk.pk),
+                      {"revision": 4, "call_time": "18:00", "wrap_time": "05:30", "text": "Nights"}, HTTP_HX_REQUEST="true")
+    assert day.status_code == 200 and "Call 18:00 · Wrap 05:30" in day.content.decode()
+    s2 = Strip.objects.get(version=version, scene__number="2")
+    split = client.post(url("strip_split", production, version.pk, s2.pk), {"revision": 5, "eighths": 4}, HTTP_HX_REQUEST="true")
+    assert split.status_code == 200 and ">2 pt 1<" in split.content.decode() and ">2 pt 2<" in split.content.decode()
+    over = client.post(url("strip_split", production, version.pk, s2.pk), {"revision": 6, "eighths": 9}, HTTP_HX_REQUEST="true")
+    assert over.status_code == 422 and "first part takes 1 to 3" in over.content.decode()
+    assert Strip.objects.filter(version=version, scene=s2.scene).count() == 2
+    est = client.post(url("strip_edit", production, version.pk, s2.pk), {"revision": 6, "estimate_minutes": "45"},
+                      HTTP_HX_REQUEST="true")
+    assert est.status_code == 200 and Strip.objects.get(pk=s2.pk).estimate_minutes == 45
+
+
+def test_crew_cannot_edit_a_banner(client, production, version, ad):
+    banner = services.banner_add(access=ad, version_id=version.pk, revision=1, banner_kind="note", text="Rain cover")
+    login(client, production, Role.CREW)
+    response = client.post(url("strip_edit", production, version.pk, banner.pk), {"revision": 2, "text": "Mine"})
+    assert response.status_code == 403
+    assert Strip.objects.get(pk=banner.pk).text == "Rain cover" and ScheduleVersion.objects.get(pk=version.pk).revision == 2

@@ -23,6 +23,12 @@
     });
     const count = document.querySelector("[data-selcount]");
     if (count) count.textContent = selected.size ? `${selected.size} selected` : "No strips selected";
+    // Split and estimate apply to exactly one scene strip.
+    const single = document.querySelector("[data-single-strip]");
+    if (single) {
+      const only = selected.size === 1 && document.querySelector(`[data-strip="${[...selected][0]}"][data-kind="scene"]`);
+      single.hidden = !only;
+    }
   }
 
   function status(text, error) {
@@ -152,10 +158,11 @@
       return;
     }
     const strip = event.target.closest("[data-strip]");
-    if (strip && !event.target.closest("form, button, a")) toggle(strip, event.shiftKey);
+    if (strip && !event.target.closest("form, button, a, details, input, select, label")) toggle(strip, event.shiftKey);
   });
 
   document.addEventListener("keydown", (event) => {
+    if (event.target.closest?.("input, select, textarea, summary, button")) return;  // typing in an inline form
     const strip = event.target.closest?.("[data-strip]");
     if (!strip || !canEdit() && event.key !== " ") return;
     const key = event.key;
@@ -232,12 +239,20 @@
     if (!form || !boardEl()) return;
     event.preventDefault();
     const data = new FormData(form);
+    let url = form.action;
+    if (form.hasAttribute("data-needs-one")) {
+      const ids = orderedSelection();
+      if (ids.length !== 1) { status("Select exactly one scene strip first.", true); return; }
+      url = form.dataset.stripUrl.replace("/strips/0/", `/strips/${ids[0]}/`);
+      post(url, data, ids[0]);
+      return;
+    }
     if (form.hasAttribute("data-needs-selection")) {
       const ids = orderedSelection();
       if (!ids.length) { status("Select the strips to sort first.", true); return; }
       ids.forEach((id) => data.append("strip_ids", id));
     }
-    post(form.action, data);
+    post(url, data);
   });
 
   document.addEventListener("change", (event) => {
