@@ -42,8 +42,9 @@ def _version(access: ProductionAccess, version_id: int) -> ScheduleVersion:
 
 
 @transaction.atomic
-def optimiser_run_request(*, access: ProductionAccess, version_id: int, options: Options) -> str:
-    """Check the input (the instance must build), record the run, queue the solve, return the run's id."""
+def optimiser_run_request(*, access: ProductionAccess, version_id: int, options: Options, enqueue: bool = True) -> str:
+    """Check the input (the instance must build), record the run, queue the solve (unless `enqueue`
+    is False: the CLI then runs it in-process with `optimiser_run_execute`), return the run's id."""
     from .optimise_tasks import optimiser_task
 
     access.require(EDIT_ACTION)
@@ -60,8 +61,9 @@ def optimiser_run_request(*, access: ProductionAccess, version_id: int, options:
     audit_record(production_id=access.production.pk, actor=access.user, action=REQUEST, obj=version,
                  changes={"run": str(run.pk), "options": options.as_json(), "version": version.name})
     run_id = str(run.pk)
-    result = optimiser_task.enqueue(run_id=run_id)
-    OptimiserRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+    if enqueue:
+        result = optimiser_task.enqueue(run_id=run_id)
+        OptimiserRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
     return run_id
 
 

@@ -26,8 +26,10 @@ def progress_message(state: dict, time_limit: float) -> str:
     return " · ".join(parts)
 
 
-@task(takes_context=True)
-def optimiser_task(context, *, run_id: str) -> int | None:
+def optimiser_run_execute(*, run_id: str, task_id: str = "", on_message=None) -> int | None:
+    """Solve one recorded run to its end: progress on the run (and the jobs page when `task_id`),
+    the stop flag polled, a draft written or the reason why not. Returns the draft's id or None.
+    Used by the background task and, in-process, by `unitbase schedule optimise`."""
     from .models import OptimiserRun
     from .optimise import Options, status_label
     from .optimise_services import (
@@ -38,27 +40,33 @@ def optimiser_task(context, *, run_id: str) -> int | None:
         optimiser_run_started,
     )
 
-    rid = str(context.task_result.id)
     run = OptimiserRun.objects.select_related("requested_by").filter(pk=run_id).first()
     if run is None:
         return None
     user = run.requested_by
     production_id = run.production_id
-    job_progress_start(task_result_id=rid, production_id=production_id,
-                       label=f"Optimise “{run.source_name or 'schedule'}”", user=user)
-    optimiser_run_started(run_id=run_id, task_id=rid)
+    if task_id:
+        job_progress_start(task_result_id=task_id, production_id=production_id,
+                           label=f"Optimise “{run.source_name or 'schedule'}”", user=user)
+    optimiser_run_started(run_id=run_id, task_id=task_id)
     opts = Options.from_json(run.options)
     limit = float(opts.time_limit)
 
     def fail(error: str) -> None:
-        job_progress_fail(task_result_id=rid, error=error)
+        if task_id:
+            job_progress_fail(task_result_id=task_id, error=error)
         optimiser_run_failed(run_id=run_id, error=error)
+        if on_message:
+            on_message(error)
 
     def report(state: dict) -> None:
         message = progress_message(state, limit)
-        job_progress_update(task_result_id=rid, fraction=min(0.99, state.get("seconds", 0.0) / max(limit, 0.1)),
-                            message=message)
+        if task_id:
+            job_progress_update(task_result_id=task_id, fraction=min(0.99, state.get("seconds", 0.0) / max(limit, 0.1)),
+                                message=message)
         optimiser_run_progress(run_id=run_id, state=state, message=message)
+        if on_message:
+            on_message(message)
 
     try:
         if user is None or run.source_version_id is None:
@@ -83,6 +91,12 @@ def optimiser_task(context, *, run_id: str) -> int | None:
     ex = outcome.explanation
     message = (f"“{outcome.version.name}”: {status_label(ex['status'], ex['gap'], ex['stopped'])}; cost "
                f"{ex['total_after']:,} vs {ex['total_before']:,}; {ex['moved_count']} scene(s) moved")
-    job_progress_finish(task_result_id=rid, message=message)
+    if task_id:
+        job_progress_finish(task_result_id=task_id, message=message)
     OptimiserRun.objects.filter(pk=run_id).update(message=message[:300])
     return outcome.version.pk
+
+
+@task(takes_context=True)
+def optimiser_task(context, *, run_id: str) -> int | None:
+    return optimiser_run_execute(run_id=run_id, task_id=str(context.task_result.id))

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from unitbase.productions.authority import Action, Role
 from unitbase.productions.models import Membership, Production, Unit
 from unitbase.productions.permissions import ActionDenied, ProductionNotFound, access_production
-from unitbase.scheduling import exports, reports
+from unitbase.scheduling import exports, optimise_cli, reports
 from unitbase.scheduling.models import ScheduleVersion
 from unitbase.scripts.models import BreakdownCategory
 
@@ -56,8 +56,12 @@ class Command(BaseCommand):
         rep.add_argument("--category", default="cast", help="DOOD only: breakdown category key (default cast).")
         rep.add_argument("--as", dest="as_email", default="", metavar="EMAIL",
                          help="Acting user's e-mail (default: the production's producer).")
+        optimise_cli.add_parser(sub)  # `schedule optimise` (the optimiser's own module)
 
     def handle(self, *args, subcommand, kind, production, version_name, fmt, output, unit, category, as_email, **options):
+        if subcommand == "optimise":
+            return optimise_cli.handle(self, production=production, unit=unit, as_email=as_email,
+                                       version_name=version_name, **options)
         prod = _production(production)
         if as_email:
             user = get_user_model().objects.filter(email__iexact=as_email.strip(), is_active=True).first()
