@@ -53,6 +53,7 @@ class UpdateIn(Schema):
     department_notes: str | None = None
     special_requirements: str | None = None
     general_notes: str | None = None
+    key_contacts: str | None = None
     change_note: str | None = None
 
 
@@ -184,6 +185,8 @@ class DprOut(Schema):
     setups: int
     notes: str
     scenes: list[dict]
+    cast_times: list[dict]
+    crew_times: list[dict]
     delays: list[dict]
     progress: dict
 
@@ -226,6 +229,39 @@ class DelayIn(Schema):
     note: str = ""
 
 
+CAST_TIME_KEYS = ["report_time", "on_set", "meal_out", "meal_in", "dismissed", "travel_out", "travel_in"]
+CREW_TIME_KEYS = ["time_in", "meal_out", "meal_in", "time_out"]
+
+
+def _t(value: dt.time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+class CastTimeIn(Schema):
+    report_time: dt.time | None = None
+    on_set: dt.time | None = None
+    meal_out: dt.time | None = None
+    meal_in: dt.time | None = None
+    dismissed: dt.time | None = None
+    travel_out: dt.time | None = None
+    travel_in: dt.time | None = None
+    notes: str | None = None
+
+
+class CrewTimeIn(Schema):
+    time_in: dt.time | None = None
+    meal_out: dt.time | None = None
+    meal_in: dt.time | None = None
+    time_out: dt.time | None = None
+    notes: str = ""
+
+
+class UnshotIn(Schema):
+    to: str = "boneyard"
+    day: int | None = None
+    scene_numbers: list[str] | None = None
+
+
 def _dpr_out(access, report) -> dict:
     p = selectors.dpr_progress(access=access, report=report)
     return {
@@ -233,8 +269,13 @@ def _dpr_out(access, report) -> dict:
                                            "shooting_call", "first_shot", "lunch_start", "lunch_end", "camera_wrap",
                                            "last_out", "setups", "notes"]},
         "scenes": [{"number": s.number, "planned": s.planned, "status": s.status, "eighths_planned": s.eighths_planned,
-                    "eighths_shot": s.eighths_shot, "minutes_shot": s.minutes_shot, "setups": s.setups}
+                    "eighths_shot": s.eighths_shot, "minutes_shot": s.minutes_shot, "setups": s.setups,
+                    "moved_to": s.moved_to}
                    for s in report.scenes.all()],
+        "cast_times": [{"id": c.pk, "cast_number": c.cast_number, "character": c.character, "status_code": c.status_code,
+                        **{k: _t(getattr(c, k)) for k in CAST_TIME_KEYS}, "notes": c.notes} for c in report.cast_times.all()],
+        "crew_times": [{"id": c.pk, "department": c.department_name, "position": c.position, "name": c.name,
+                        **{k: _t(getattr(c, k)) for k in CREW_TIME_KEYS}, "notes": c.notes} for c in report.crew_times.all()],
         "delays": [{"cause": d.cause, "minutes": d.minutes, "note": d.note} for d in report.delays.all()],
         "progress": {"eighths_planned_to_date": p.eighths_planned_to_date, "eighths_shot_to_date": p.eighths_shot_to_date,
                      "scenes_planned_to_date": p.scenes_planned_to_date, "scenes_completed_to_date": p.scenes_completed_to_date,
@@ -284,3 +325,29 @@ def dpr_delay(request, production_id: int, report_id: int, payload: DelayIn):
 def dpr_approve(request, production_id: int, report_id: int):
     access = api_access(request, production_id, EDIT)
     return _dpr_out(access, services.dpr_approve(access=access, report_id=report_id))
+
+
+@router.patch("/{production_id}/production-reports/{report_id}/cast-times/{row_id}", response=DprOut)
+def dpr_cast_time(request, production_id: int, report_id: int, row_id: int, payload: CastTimeIn):
+    """Exhibit G times of one cast line (only the fields sent change)."""
+    access = api_access(request, production_id, EDIT)
+    services.dpr_cast_time_set(access=access, report_id=report_id, row_id=row_id, **payload.dict(exclude_unset=True))
+    return _dpr_out(access, selectors.dpr_get(access=access, report_id=report_id))
+
+
+@router.put("/{production_id}/production-reports/{report_id}/crew-times/{row_id}", response=DprOut)
+def dpr_crew_time(request, production_id: int, report_id: int, row_id: int, payload: CrewTimeIn):
+    """In, meal and out of one crew line (the whole line is replaced)."""
+    access = api_access(request, production_id, EDIT)
+    services.dpr_crew_time_set(access=access, report_id=report_id, row_id=row_id, **payload.dict())
+    return _dpr_out(access, selectors.dpr_get(access=access, report_id=report_id))
+
+
+@router.post("/{production_id}/production-reports/{report_id}/unshot", response=DprOut)
+def dpr_unshot(request, production_id: int, report_id: int, payload: UnshotIn):
+    """Send the report's unshot scenes to the boneyard (`to: "boneyard"`) or to the end of a later
+    shoot day (`to: "day", day: N`) on the applied schedule. Needs *Change the schedule* too."""
+    access = api_access(request, production_id, EDIT)
+    services.dpr_unshot_move(access=access, report_id=report_id, to=payload.to, day=payload.day,
+                             scene_numbers=payload.scene_numbers)
+    return _dpr_out(access, selectors.dpr_get(access=access, report_id=report_id))

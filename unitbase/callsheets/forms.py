@@ -34,6 +34,9 @@ class CallSheetForm(forms.Form):
     department_notes = forms.CharField(label="Department notes (one per line)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     special_requirements = forms.CharField(label="Special requirements (one per line)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     general_notes = forms.CharField(label="General notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    key_contacts = forms.CharField(
+        label="Key contacts (one per line; printed for every recipient as written)", required=False,
+        widget=forms.Textarea(attrs={"rows": 4}))
     change_note = forms.CharField(label="What changed in this revision", required=False, max_length=300)
 
 
@@ -112,3 +115,28 @@ class DelayForm(forms.Form):
     cause = forms.CharField(label="Cause", max_length=200)
     minutes = forms.IntegerField(label="Minutes", min_value=1)
     note = forms.CharField(label="Note", required=False, max_length=300)
+
+
+class DprCastTimeForm(forms.Form):
+    report_time = tfield("Report")
+    on_set = tfield("On set")
+    meal_out = tfield("Meal out")
+    meal_in = tfield("Meal in")
+    dismissed = tfield("Dismissed")
+    travel_out = tfield("Travel out")
+    travel_in = tfield("Travel in")
+    notes = forms.CharField(label="Notes", required=False, max_length=200)
+
+
+class DprCrewTimeForm(forms.Form):
+    time_in = tfield("In")
+    meal_out = tfield("Meal out")
+    meal_in = tfield("Meal in")
+    time_out = tfield("Out")
+    notes = forms.CharField(label="Notes", required=False, max_length=200)
+
+
+class UnshotMoveForm(forms.Form):
+    to = forms.ChoiceField(label="Send unshot scenes to", choices=[("boneyard", "The boneyard (unscheduled)"),
+                                                                  ("day", "The end of a later shoot day")])
+    day = forms.IntegerField(label="Shoot day number (for a later day)", required=False, min_value=1)

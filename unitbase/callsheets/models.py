@@ -113,6 +113,8 @@ class CallSheet(TimeStampedModel):
     department_notes = models.TextField(blank=True, help_text="One per line, e.g. Props: period newspapers")
     special_requirements = models.TextField(blank=True, help_text="Pulled from the breakdown; edit freely.")
     general_notes = models.TextField(blank=True)
+    key_contacts = models.TextField(
+        blank=True, help_text="One per line, e.g. 1st AD: Sam Reid 07700 900123. Printed for every recipient as entered.")
     advance_schedule = models.JSONField(default=list, blank=True)
     change_note = models.CharField(max_length=300, blank=True, help_text="What changed in this revision.")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -353,6 +355,8 @@ class DailyReportScene(models.Model):
     eighths_shot = models.PositiveIntegerField(default=0)
     minutes_shot = models.PositiveIntegerField(default=0, help_text="Script-timed minutes")
     setups = models.PositiveIntegerField(default=0)
+    moved_to = models.CharField(max_length=40, blank=True,
+                                help_text='Where the unshot scene went on the schedule: "boneyard" or "day 5".')
 
     class Meta:
         ordering = ["report", "id"]

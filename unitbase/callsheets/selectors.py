@@ -182,6 +182,7 @@ def sheet_data(call_sheet: CallSheet) -> dict:
         "department_notes": _lines(call_sheet.department_notes),
         "special_requirements": _lines(call_sheet.special_requirements),
         "general_notes": call_sheet.general_notes,
+        "key_contacts": _lines(call_sheet.key_contacts),
         "advance": call_sheet.advance_schedule,
     }
 
@@ -294,15 +295,28 @@ def dpr_progress(*, access: ProductionAccess, report: DailyReport) -> Progress:
     version = version_applied(access=access, unit_id=report.unit_id)
     planned_to_date = scenes_planned = total = 0
     days_planned = 0
+    reports = list(DailyReport.objects.filter(unit_id=report.unit_id, shoot_date__lte=report.shoot_date).prefetch_related("scenes"))
+    # A reported day keeps the plan it was reported against (moving its unshot scenes later must not
+    # rewrite what was planned for it); days without a report take the applied schedule's plan.
+    reported_plan: dict[int, tuple[int, int]] = {}
+    for r in reports:
+        planned_rows = [s for s in r.scenes.all() if s.planned]
+        if planned_rows:
+            reported_plan[r.day_number] = (sum(s.eighths_planned for s in planned_rows), len(planned_rows))
     if version is not None:
         board = board_get(access=access, version=version)
         total = board.total_eighths
         for day in board.days:
             if day.strips and day.number <= report.day_number:
-                planned_to_date += day.eighths
-                scenes_planned += day.scenes
+                eighths, scenes = reported_plan.pop(day.number, (day.eighths, day.scenes))
+                planned_to_date += eighths
+                scenes_planned += scenes
                 days_planned += 1
-    reports = list(DailyReport.objects.filter(unit_id=report.unit_id, shoot_date__lte=report.shoot_date).prefetch_related("scenes"))
+    for day_number, (eighths, scenes) in reported_plan.items():
+        if day_number <= report.day_number:  # a reported day the board no longer has
+            planned_to_date += eighths
+            scenes_planned += scenes
+            days_planned += 1
     shot_to_date = minutes_to_date = setups_to_date = completed = 0
     today = {"planned": 0, "shot": 0, "minutes": 0}
     for r in reports:

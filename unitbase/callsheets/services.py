@@ -52,6 +52,10 @@ SPECIAL_CATEGORIES = [
     ("special_effects", "SFX"), ("mechanical_effects", "Mechanical FX"), ("special_equipment", "Special equipment"),
 ]
 MAX_SEND_ATTEMPTS = 5
+# Positions printed in the key contacts block, in this order (matched case-insensitively on the start).
+KEY_POSITIONS = ["producer", "line producer", "unit production manager", "production manager", "director",
+                 "1st assistant director", "1st ad", "2nd assistant director", "2nd ad", "production coordinator",
+                 "location manager", "unit medic", "safety", "transport captain"]
 
 
 def _audit(access: ProductionAccess | None, production_id: int, action: str, obj: Any, **changes: Any) -> None:
@@ -117,6 +121,20 @@ def _special_requirements(scene_ids: list[int], scene_numbers: dict[int, str]) -
     return "\n".join(lines), background
 
 
+def key_contacts_default(crew_rows: list[CallSheetCrew], *, with_phones: bool) -> str:
+    """"Position: Name" lines for the key positions among the day's crew; phone numbers only when the
+    production shares phone numbers with all recipients (else the office adds the ones it chooses)."""
+    lines = []
+    for key in KEY_POSITIONS:
+        for row in crew_rows:
+            if row.position.lower() == key or (key.endswith(" ad") and row.position.lower().startswith(key)):
+                phone = row.crew_member.person.phone if with_phones and row.crew_member_id else ""
+                line = f"{row.position}: {row.name}" + (f" {phone}" if phone else "")
+                if line not in lines:
+                    lines.append(line)
+    return "\n".join(lines)
+
+
 def _fill_rows(access: ProductionAccess, sheet: CallSheet, shoot: ShootDay) -> None:
     sheet.scenes.all().delete()
     sheet.cast_rows.all().delete()
@@ -153,6 +171,12 @@ def _fill_rows(access: ProductionAccess, sheet: CallSheet, shoot: ShootDay) -> N
             department_order=c.department.order, position=c.position.name, name=c.person.name,
         ))
     CallSheetCrew.objects.bulk_create(crew_rows)
+    if not sheet.key_contacts:
+        crew_by_pk = {c.pk: c for c in crew}
+        for row in crew_rows:
+            row.crew_member = crew_by_pk[row.crew_member_id]
+        sheet.key_contacts = key_contacts_default(crew_rows,
+                                                  with_phones=preferences_get(access.production).share_phone_numbers)
     special, background = _special_requirements([s.scene_id for s in strips], {s.scene_id: s.label for s in strips})
     sheet.special_requirements = special
     CallSheetBackground.objects.bulk_create([
@@ -195,7 +219,7 @@ def callsheet_build_from_schedule(*, access: ProductionAccess, unit_id: int, sho
 
 CALLSHEET_FIELDS = {
     "general_call", "shooting_call", "estimated_wrap", "lunch", "weather", "safety_notes", "walkie_channels",
-    "department_notes", "special_requirements", "general_notes", "change_note",
+    "department_notes", "special_requirements", "general_notes", "change_note", "key_contacts",
 }
 
 
@@ -732,6 +756,44 @@ def dpr_approve(*, access: ProductionAccess, report_id: int) -> DailyReport:
     report.save()
     _audit(access, report.production_id, "dpr_approve", report, day=report.day_number)
     return report
+
+
+@transaction.atomic
+def dpr_unshot_move(*, access: ProductionAccess, report_id: int, to: str = "boneyard", day: int | None = None,
+                    scene_numbers: list[str] | None = None) -> int:
+    """Send the day's unshot scenes back to the boneyard, or to the end of shoot day `day`, on the unit's
+    applied schedule, through the scheduling services (so the schedule's own rules apply: the
+    *Change the schedule* action, the lock rule, the version's revision). Only scenes recorded as not
+    shot and not moved yet; `scene_numbers` narrows it. Returns how many strips moved.
+
+    Part-shot scenes stay where they are: split the strip on the stripboard to move the remainder."""
+    from unitbase.scheduling.selectors import version_applied
+    from unitbase.scheduling.services import BOARD, BONEYARD, strip_move
+
+    access.require(EDIT)
+    report = DailyReport.objects.select_for_update().get(pk=dpr_get(access=access, report_id=report_id).pk)
+    if to not in ("boneyard", "day"):
+        raise ValidationError({"to": "Move unshot scenes to the boneyard or to a shoot day."})
+    if to == "day" and (day is None or day <= report.day_number):
+        raise ValidationError({"day": f"Choose a later shoot day than day {report.day_number}."})
+    rows = [r for r in report.scenes.filter(status=DailyReportScene.Status.NOT_SHOT, moved_to="").exclude(scene=None)
+            if not scene_numbers or r.number in scene_numbers]
+    if not rows:
+        raise ValidationError({"scenes": "No unshot scenes left to move on this report."})
+    version = version_applied(access=access, unit_id=report.unit_id)
+    if version is None:
+        raise ValidationError({"scenes": "This unit has no applied schedule."})
+    scene_ids = {r.scene_id for r in rows}
+    strip_ids = list(Strip.objects.filter(version=version, section=BOARD, kind=Strip.Kind.SCENE, scene_id__in=scene_ids)
+                     .values_list("pk", flat=True))
+    if not strip_ids:
+        raise ValidationError({"scenes": "These scenes are no longer on the applied schedule's board."})
+    strip_move(access=access, version_id=version.pk, revision=version.revision, strip_ids=strip_ids,
+               to=BONEYARD if to == "boneyard" else BOARD, day=day if to == "day" else None)
+    label = "boneyard" if to == "boneyard" else f"day {day}"
+    DailyReportScene.objects.filter(pk__in=[r.pk for r in rows]).update(moved_to=label)
+    _audit(access, report.production_id, "dpr_unshot_move", report, scenes=[r.number for r in rows], to=label)
+    return len(strip_ids)
 
 
 def pages(eighths: int) -> str:

@@ -23,6 +23,9 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.dpr, name="dpr"),
     path("reports/<int:report_id>/scene/", views.dpr_scene, name="dpr_scene"),
     path("reports/<int:report_id>/delay/", views.dpr_delay, name="dpr_delay"),
+    path("reports/<int:report_id>/cast/<int:row_id>/", views.dpr_cast_time, name="dpr_cast_time"),
+    path("reports/<int:report_id>/crew/<int:row_id>/", views.dpr_crew_time, name="dpr_crew_time"),
+    path("reports/<int:report_id>/unshot/", views.dpr_unshot, name="dpr_unshot"),
     path("reports/<int:report_id>/approve/", views.dpr_approve, name="dpr_approve"),
     path("reports/<int:report_id>/pdf/", views.dpr_export, name="dpr_pdf"),
 ]

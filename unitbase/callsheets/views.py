@@ -25,11 +25,14 @@ from .forms import (
     CastRowForm,
     CrewCallForm,
     DelayForm,
+    DprCastTimeForm,
+    DprCrewTimeForm,
     DprForm,
     DprSceneForm,
     LocationForm,
     PublishForm,
     RecipientForm,
+    UnshotMoveForm,
     apply_service_errors,
 )
 from .models import CallSheetLocation, DailyReport
@@ -141,19 +144,41 @@ def update(request, access, call_sheet_id):
     return _detail(request, access, sheet, form=form, status=422)
 
 
+def _htmx(request) -> bool:
+    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+
+
+def _swap(request, access, sheet, fragment: str, *, status: int = 200, **context):
+    """An htmx answer: the edited fragment, plus the call sheet document swapped out of band."""
+    sheet.refresh_from_db()
+    data = selectors.office_data(access=access, call_sheet=sheet)
+    return render(request, "callsheets/_htmx_swap.html", {
+        "access": access, "production": access.production, "sheet": sheet, "d": data, "draft": True,
+        "fragment": fragment, "document": "callsheets/_document.html", **context,
+    }, status=status)
+
+
 @require_POST
 @production_view(EDIT)
 def cast_row(request, access, call_sheet_id, row_id):
     sheet = selectors.callsheet_get(access=access, call_sheet_id=call_sheet_id)
     form = CastRowForm(request.POST)
+    error = "Enter times as HH:MM."
     if form.is_valid():
         try:
-            services.callsheet_cast_update(access=access, call_sheet_id=sheet.pk, row_id=row_id, **form.cleaned_data)
+            row = services.callsheet_cast_update(access=access, call_sheet_id=sheet.pk, row_id=row_id, **form.cleaned_data)
         except ValidationError as exc:
-            return _detail(request, access, sheet, row_error="; ".join(exc.messages), status=422)
-        messages.success(request, "Cast calls saved.")
-        return redirect("callsheets:detail", access.production.pk, sheet.pk)
-    return _detail(request, access, sheet, row_error="Enter times as HH:MM.", status=422)
+            error = "; ".join(exc.messages)
+        else:
+            if _htmx(request):
+                return _swap(request, access, sheet, "callsheets/_cast_row.html", row=row, saved=True)
+            messages.success(request, "Cast calls saved.")
+            return redirect("callsheets:detail", access.production.pk, sheet.pk)
+    row = sheet.cast_rows.filter(pk=row_id).first()
+    if _htmx(request) and row is not None:
+        return render(request, "callsheets/_cast_row.html", {"production": access.production, "sheet": sheet, "row": row,
+                                                             "row_error": error}, status=422)
+    return _detail(request, access, sheet, row_error=error, status=422)
 
 
 @require_POST
@@ -161,16 +186,24 @@ def cast_row(request, access, call_sheet_id, row_id):
 def crew_call(request, access, call_sheet_id):
     sheet = selectors.callsheet_get(access=access, call_sheet_id=call_sheet_id)
     form = CrewCallForm(request.POST)
+    error = "Enter the call as HH:MM."
     if form.is_valid():
         try:
             count = services.callsheet_crew_call_set(
                 access=access, call_sheet_id=sheet.pk, call_time=form.cleaned_data["call_time"],
                 row_id=form.cleaned_data["row_id"], department_name=form.cleaned_data["department_name"] or None)
         except ValidationError as exc:
-            return _detail(request, access, sheet, row_error="; ".join(exc.messages), status=422)
-        messages.success(request, f"Call changed for {count} crew.")
-        return redirect("callsheets:detail", access.production.pk, sheet.pk)
-    return _detail(request, access, sheet, row_error="Enter the call as HH:MM.", status=422)
+            error = "; ".join(exc.messages)
+        else:
+            if _htmx(request):
+                return _swap(request, access, sheet, "callsheets/_crew_calls.html", departments=_departments(sheet),
+                             saved=f"Call changed for {count} crew.")
+            messages.success(request, f"Call changed for {count} crew.")
+            return redirect("callsheets:detail", access.production.pk, sheet.pk)
+    if _htmx(request):
+        return render(request, "callsheets/_crew_calls.html", {"production": access.production, "sheet": sheet,
+                                                               "departments": _departments(sheet), "row_error": error}, status=422)
+    return _detail(request, access, sheet, row_error=error, status=422)
 
 
 @require_POST
@@ -349,17 +382,94 @@ def dpr_start(request, access):
     return redirect("callsheets:dpr", access.production.pk, report.pk)
 
 
-def _dpr_page(request, access, report, *, form=None, scene_form=None, delay_form=None, status=200, error=None):
-    progress = selectors.dpr_progress(access=access, report=report)
+CAST_TIMES = [("report_time", "Report"), ("on_set", "On set"), ("meal_out", "Meal out"), ("meal_in", "Meal in"),
+              ("dismissed", "Dismissed"), ("travel_out", "Travel out"), ("travel_in", "Travel in")]
+CREW_TIMES = [("time_in", "In"), ("meal_out", "Meal out"), ("meal_in", "Meal in"), ("time_out", "Out")]
+
+
+def _fields(row, spec):
+    row.time_fields = [(key, label, getattr(row, key)) for key, label in spec]
+    return row
+
+
+def _dpr_context(access, report) -> dict:
+    return {
+        "access": access, "production": access.production, "report": report,
+        "progress": selectors.dpr_progress(access=access, report=report),
+        "scenes": report.scenes.all(), "cast_times": [_fields(r, CAST_TIMES) for r in report.cast_times.all()],
+        "crew_times": [_fields(r, CREW_TIMES) for r in report.crew_times.all()], "delays": report.delays.all(),
+    }
+
+
+def _dpr_page(request, access, report, *, form=None, scene_form=None, delay_form=None, move_form=None, status=200, error=None):
     initial = {f: getattr(report, f) for f in DprForm.base_fields}
+    unshot = [s for s in report.scenes.all() if s.status == s.Status.NOT_SHOT and not s.moved_to and s.scene_id]
     return render(request, "callsheets/dpr.html", {
-        "access": access, "production": access.production, "report": report, "progress": progress,
-        "scenes": report.scenes.all(), "cast_times": report.cast_times.all(), "crew_times": report.crew_times.all(),
-        "delays": report.delays.all(), "can_edit": access.can(EDIT) and report.status == DailyReport.Status.DRAFT,
+        **_dpr_context(access, report),
+        "can_edit": access.can(EDIT) and report.status == DailyReport.Status.DRAFT,
         "can_approve": access.can(EDIT) and access.role in services.DPR_APPROVER_ROLES and report.status == DailyReport.Status.DRAFT,
+        "can_move": access.can(EDIT) and access.can(Action.CHANGE_SCHEDULE) and bool(unshot), "unshot": unshot,
         "form": form or DprForm(initial=initial), "scene_form": scene_form or DprSceneForm(),
-        "delay_form": delay_form or DelayForm(), "row_error": error,
+        "delay_form": delay_form or DelayForm(), "move_form": move_form or UnshotMoveForm(), "row_error": error,
     }, status=status)
+
+
+def _dpr_row(request, access, report_id, row_id, *, form_class, service, related, spec, fragment):
+    report = selectors.dpr_get(access=access, report_id=report_id)
+    row = getattr(report, related).filter(pk=row_id).first()
+    if row is None:
+        raise Http404("No such line on this report.")
+    form = form_class(request.POST)
+    error = "Enter times as HH:MM."
+    if form.is_valid():
+        try:
+            row = service(access=access, report_id=report.pk, row_id=row.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        else:
+            if _htmx(request):
+                report.refresh_from_db()
+                return render(request, "callsheets/_dpr_swap.html", {
+                    **_dpr_context(access, report), "fragment": fragment, "row": _fields(row, spec), "saved": True})
+            messages.success(request, "Times saved.")
+            return redirect("callsheets:dpr", access.production.pk, report.pk)
+    if _htmx(request):
+        return render(request, fragment, {"production": access.production, "report": report, "row": _fields(row, spec),
+                                          "row_error": error}, status=422)
+    return _dpr_page(request, access, report, status=422, error=error)
+
+
+@require_POST
+@production_view(EDIT)
+def dpr_cast_time(request, access, report_id, row_id):
+    return _dpr_row(request, access, report_id, row_id, form_class=DprCastTimeForm, service=services.dpr_cast_time_set,
+                    related="cast_times", spec=CAST_TIMES, fragment="callsheets/_dpr_cast_row.html")
+
+
+@require_POST
+@production_view(EDIT)
+def dpr_crew_time(request, access, report_id, row_id):
+    return _dpr_row(request, access, report_id, row_id, form_class=DprCrewTimeForm, service=services.dpr_crew_time_set,
+                    related="crew_times", spec=CREW_TIMES, fragment="callsheets/_dpr_crew_row.html")
+
+
+@require_POST
+@production_view(EDIT)
+def dpr_unshot(request, access, report_id):
+    report = selectors.dpr_get(access=access, report_id=report_id)
+    form = UnshotMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            count = services.dpr_unshot_move(access=access, report_id=report.pk, to=form.cleaned_data["to"],
+                                             day=form.cleaned_data["day"],
+                                             scene_numbers=request.POST.getlist("scene") or None)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            where = "the boneyard" if form.cleaned_data["to"] == "boneyard" else f"day {form.cleaned_data['day']}"
+            messages.success(request, f"{count} unshot scene strip(s) moved to {where} on the applied schedule.")
+            return redirect("callsheets:dpr", access.production.pk, report.pk)
+    return _dpr_page(request, access, report, move_form=form, status=422)
 
 
 @production_view(VIEW)
@@ -426,9 +536,7 @@ def dpr_approve(request, access, report_id):
 @production_view(VIEW)
 def dpr_export(request, access, report_id):
     report = selectors.dpr_get(access=access, report_id=report_id)
-    body = dpr_pdf({"report": report, "progress": selectors.dpr_progress(access=access, report=report),
-                    "scenes": report.scenes.all(), "cast_times": report.cast_times.all(),
-                    "crew_times": report.crew_times.all(), "delays": report.delays.all(), "production": access.production})
+    body = dpr_pdf(_dpr_context(access, report))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dpr-{report.shoot_date:%Y-%m-%d}.pdf"'
     return response
