@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Case, DateTimeField, When
 from django.utils import timezone
 
+from unitbase.bundles import generic
 from unitbase.core.audit import audit_record
 from unitbase.core.models import AuditEvent
 from unitbase.people.models import CastMember, CrewMember, Person, RateUnit
@@ -41,7 +42,7 @@ from unitbase.productions.models import (
 from unitbase.productions.permissions import ProductionAccess
 
 FORMAT = "unitbase-bundle"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Bundles bigger than this are refused before parsing (files from users are size-capped).
 MAX_BUNDLE_BYTES = 200 * 1024 * 1024
 
@@ -106,6 +107,20 @@ def production_export(*, access: ProductionAccess) -> dict[str, Any]:
         }
 
     now = timezone.now()
+    foundation_keys: dict[tuple[str, Any], str] = {("productions.production", production.pk): generic.PRODUCTION_KEY}
+
+    def keyed(label: str, objs: list[Any], row: Any) -> list[dict[str, Any]]:
+        """Rows of a section, each with its bundle key "<label>:<position>" first."""
+        out = []
+        for n, obj in enumerate(objs, start=1):
+            key = f"{label}:{n}"
+            foundation_keys[(label, obj.pk)] = key
+            out.append({"key": key, **row(obj)})
+        return out
+
+    invitations = list(Invitation.objects.filter(
+        production=production, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).select_related("department", "unit").order_by("email"))
     bundle = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -114,57 +129,44 @@ def production_export(*, access: ProductionAccess) -> dict[str, Any]:
             "title": production.title, "kind": production.kind, "base_currency": production.base_currency,
             "time_zone": production.time_zone, "status": production.status,
         },
-        "units": [{"name": u.name, "kind": u.kind} for u in Unit.objects.filter(production=production).order_by("id")],
-        "episodes": [
-            {"number": e.number, "title": e.title}
-            for e in Episode.objects.filter(production=production).order_by("number", "id")
-        ],
-        "departments": [
-            {"name": d.name, "order": d.order}
-            for d in Department.objects.filter(production=production).order_by("order", "name")
-        ],
-        "positions": [
-            {"department": p.department.name, "name": p.name}
-            for p in Position.objects.filter(production=production).select_related("department")
-            .order_by("department__order", "department__name", "name")
-        ],
-        "people": [
-            {
+        "units": keyed("productions.unit", list(Unit.objects.filter(production=production).order_by("id")),
+                       lambda u: {"name": u.name, "kind": u.kind}),
+        "episodes": keyed("productions.episode",
+                          list(Episode.objects.filter(production=production).order_by("number", "id")),
+                          lambda e: {"number": e.number, "title": e.title}),
+        "departments": keyed("productions.department",
+                             list(Department.objects.filter(production=production).order_by("order", "name")),
+                             lambda d: {"name": d.name, "order": d.order}),
+        "positions": keyed(
+            "productions.position",
+            list(Position.objects.filter(production=production).select_related("department")
+                 .order_by("department__order", "department__name", "name")),
+            lambda p: {"department": p.department.name, "name": p.name},
+        ),
+        "people": keyed("people.person", people, lambda p: {
                 "ref": person_refs[p.pk], "user": user_ref(p.user_id), "name": p.name, "email": p.email,
                 "phone": p.phone, "agency": p.agency, "agent_name": p.agent_name, "agent_contact": p.agent_contact,
                 "union_memberships": p.union_memberships, "emergency_contact_name": p.emergency_contact_name,
                 "emergency_contact_phone": p.emergency_contact_phone, "notes": p.notes,
-            }
-            for p in people
-        ],
-        "crew": [
-            {"person": person_refs[c.person_id], "department": c.department.name, "position": c.position.name, **pay(c)}
-            for c in crew
-        ],
-        "cast": [
-            {"person": person_refs[c.person_id], "character": c.character, "cast_number": c.cast_number, **pay(c)}
-            for c in cast
-        ],
-        "memberships": [
-            {
+            }),
+        "crew": keyed("people.crewmember", list(crew), lambda c: {
+            "person": person_refs[c.person_id], "department": c.department.name, "position": c.position.name,
+            **pay(c)}),
+        "cast": keyed("people.castmember", list(cast), lambda c: {
+            "person": person_refs[c.person_id], "character": c.character, "cast_number": c.cast_number, **pay(c)}),
+        "memberships": keyed("productions.membership", memberships, lambda m: {
                 "email": m.user.email, "full_name": m.user.full_name, "role": m.role,
                 "department": _name(m.department), "unit": _name(m.unit), "is_active": m.is_active,
-            }
-            for m in memberships
-        ],
-        "authority_rules": [
-            {"action": r.action, "role": r.role, "scope": r.scope, "limit_amount": _dec(r.limit_amount)}
-            for r in AuthorityRule.objects.filter(production=production).order_by("action", "role")
-        ],
-        "invitations": [
-            {
+            }),
+        "authority_rules": keyed(
+            "productions.authorityrule",
+            list(AuthorityRule.objects.filter(production=production).order_by("action", "role")),
+            lambda r: {"action": r.action, "role": r.role, "scope": r.scope, "limit_amount": _dec(r.limit_amount)},
+        ),
+        "invitations": keyed("productions.invitation", invitations, lambda i: {
                 "email": i.email, "full_name": i.full_name, "role": i.role, "department": _name(i.department),
                 "unit": _name(i.unit), "invited_by": user_ref(i.invited_by_id), "expires_at": _moment(i.expires_at),
-            }
-            for i in Invitation.objects.filter(
-                production=production, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-            ).select_related("department", "unit").order_by("email")
-        ],
+            }),
         "audit_events": [
             {
                 "actor": user_ref(e.actor_id), "actor_label": e.actor_label, "action": e.action,
@@ -174,6 +176,10 @@ def production_export(*, access: ProductionAccess) -> dict[str, Any]:
             for e in AuditEvent.objects.filter(production_id=production.pk).order_by("created_at", "id")
         ],
     }
+    try:
+        bundle["rows"] = generic.export_rows(generic.collect_owned(production), foundation_keys, member_emails)
+    except generic.GenericBundleError as exc:
+        raise BundleError(exc.errors) from None
     audit_record(production_id=production.pk, actor=access.user, action="production.export", obj=production,
                  changes={"schema_version": SCHEMA_VERSION})
     return bundle
@@ -237,6 +243,25 @@ SECTIONS: dict[str, dict[str, F]] = {
     },
 }
 TOP_LEVEL = {"format", "schema_version", "exported_at", "production", *SECTIONS}
+# Schema version 2: every row of these sections has a "key" ("<model label>:<n>") that rows of the
+# generic "rows" section use to refer to it.
+KEYED_SECTIONS = {
+    "units": "productions.unit", "episodes": "productions.episode", "departments": "productions.department",
+    "positions": "productions.position", "people": "people.person", "crew": "people.crewmember",
+    "cast": "people.castmember", "memberships": "productions.membership",
+    "authority_rules": "productions.authorityrule", "invitations": "productions.invitation",
+}
+
+
+def _sections(version: int) -> dict[str, dict[str, F]]:
+    if version < 2:
+        return SECTIONS
+    return {name: ({"key": F("str"), **fields} if name in KEYED_SECTIONS else fields)
+            for name, fields in SECTIONS.items()}
+
+
+def _top_level(version: int) -> set[str]:
+    return TOP_LEVEL if version < 2 else {*TOP_LEVEL, "rows"}
 
 
 def _parse_decimal(value: str) -> Decimal:
@@ -310,35 +335,58 @@ def bundle_validate(bundle: Any, *, title: str | None = None) -> list[str]:
     """Every problem of the bundle as "WHERE: WHAT", empty when it can be imported.
 
     `title` is the title the production will get (the bundle's unless renamed)."""
+    return _validate(bundle, title=title)[0]
+
+
+def _validate(bundle: Any, *, title: str | None = None) -> tuple[list[str], list[generic.Row]]:
+    """The problems of the bundle and, for schema version 2, its checked generic rows."""
     if not isinstance(bundle, dict):
-        return [f"bundle: must be a JSON object, not {type(bundle).__name__}"]
+        return [f"bundle: must be a JSON object, not {type(bundle).__name__}"], []
     if bundle.get("format") != FORMAT:
-        return [f"format: expected {FORMAT!r}, found {bundle.get('format')!r}; this is not a Unitbase bundle"]
+        return [f"format: expected {FORMAT!r}, found {bundle.get('format')!r}; this is not a Unitbase bundle"], []
     version = bundle.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return [f"schema_version: must be a positive integer, found {version!r}"]
+        return [f"schema_version: must be a positive integer, found {version!r}"], []
     if version > SCHEMA_VERSION:
         return [
             f"schema_version: the bundle has version {version} but this Unitbase reads versions up to "
             f"{SCHEMA_VERSION}; upgrade Unitbase to import it"
-        ]
+        ], []
+    top_level = _top_level(version)
+    sections = _sections(version)
     errors: list[str] = []
-    for key in sorted(TOP_LEVEL - bundle.keys()):
+    for key in sorted(top_level - bundle.keys()):
         errors.append(f"{key}: missing")
-    for key in sorted(bundle.keys() - TOP_LEVEL):
+    for key in sorted(bundle.keys() - top_level):
         errors.append(f"{key}: unknown key")
     if "exported_at" in bundle and (problem := _check_value(F("datetime"), bundle["exported_at"])):
         errors.append(f"exported_at: {problem}")
     if "production" in bundle:
         _check_row("production", bundle["production"], PRODUCTION_FIELDS, errors)
     good: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for section, fields in SECTIONS.items():
-        rows = bundle.get(section, [])
-        if not isinstance(rows, list):
-            errors.append(f"{section}: must be a list, not {type(rows).__name__}")
-            rows = []
-        good[section] = [(i, row) for i, row in enumerate(rows) if _check_row(f"{section}[{i}]", row, fields, errors)]
+    for section, fields in sections.items():
+        listed = bundle.get(section, [])
+        if not isinstance(listed, list):
+            errors.append(f"{section}: must be a list, not {type(listed).__name__}")
+            listed = []
+        good[section] = [
+            (i, row) for i, row in enumerate(listed) if _check_row(f"{section}[{i}]", row, fields, errors)
+        ]
     _check_references(good, errors)
+    rows: list[generic.Row] = []
+    if version >= 2:
+        known = {generic.PRODUCTION_KEY: "productions.production"}
+        for section, label in KEYED_SECTIONS.items():
+            for i, row in good[section]:
+                key = row["key"]
+                if not key.startswith(f"{label}:"):
+                    errors.append(f"{section}[{i}].key: must start with {label + ':'!r}, found {key!r}")
+                elif key in known:
+                    errors.append(f"{section}[{i}].key: {key!r} appears twice in the bundle")
+                else:
+                    known[key] = label
+        emails = {row["email"].strip().lower() for _, row in good["memberships"]}
+        rows = generic.parse_rows(bundle.get("rows", []), known, emails, errors)
     if title is not None and isinstance(title, str) and title.strip():
         if Production.objects.filter(title__iexact=title.strip()).exists():
             errors.append(
@@ -347,7 +395,7 @@ def bundle_validate(bundle: Any, *, title: str | None = None) -> list[str]:
             )
     elif title is not None:
         errors.append("production.title: must not be empty")
-    return errors
+    return errors, rows
 
 
 def _unique(section: str, key_name: str, rows, key, errors: list[str]) -> set:
@@ -458,26 +506,37 @@ def production_import(*, actor: Any, bundle: dict[str, Any], title: str | None =
     new_title = title if title is not None else (
         production_data.get("title") if isinstance(production_data, dict) else None
     )
-    errors = bundle_validate(bundle, title=new_title if isinstance(new_title, str) else None)
+    errors, rows = _validate(bundle, title=new_title if isinstance(new_title, str) else None)
     if errors:
         raise BundleError(errors)
+    v2 = bundle["schema_version"] >= 2
+    saved: dict[str, Any] = {}  # bundle key -> the row just written
+
+    def keep(row: dict[str, Any], obj: Any) -> Any:
+        if v2:
+            saved[row["key"]] = obj
+        return obj
+
+    def fields(row: dict[str, Any], *leave_out: str) -> dict[str, Any]:
+        return {k: v for k, v in row.items() if k not in {"key", *leave_out}}
 
     production = _save("production", Production(**{**production_data, "title": new_title.strip()}))
+    saved[generic.PRODUCTION_KEY] = production
     units = {
-        row["name"]: _save(f"units[{i}]", Unit(production=production, **row))
+        row["name"]: keep(row, _save(f"units[{i}]", Unit(production=production, **fields(row))))
         for i, row in enumerate(bundle["units"])
     }
     for i, row in enumerate(bundle["episodes"]):
-        _save(f"episodes[{i}]", Episode(production=production, **row))
+        keep(row, _save(f"episodes[{i}]", Episode(production=production, **fields(row))))
     departments = {
-        row["name"]: _save(f"departments[{i}]", Department(production=production, **row))
+        row["name"]: keep(row, _save(f"departments[{i}]", Department(production=production, **fields(row))))
         for i, row in enumerate(bundle["departments"])
     }
     positions = {
-        (row["department"], row["name"]): _save(
+        (row["department"], row["name"]): keep(row, _save(
             f"positions[{i}]", Position(production=production, department=departments[row["department"]],
                                         name=row["name"])
-        )
+        ))
         for i, row in enumerate(bundle["positions"])
     }
 
@@ -492,10 +551,10 @@ def production_import(*, actor: Any, bundle: dict[str, Any], title: str | None =
             user.set_unusable_password()  # they choose one through "forgot password"
             _save(f"memberships[{i}]", user)
         users[email] = user
-        memberships.append(_save(f"memberships[{i}]", Membership(
+        memberships.append(keep(row, _save(f"memberships[{i}]", Membership(
             production=production, user=user, role=row["role"], is_active=row["is_active"],
             department=_opt(departments.get, row["department"]), unit=_opt(units.get, row["unit"]),
-        )))
+        ))))
     actor_joined = actor.email.lower() not in users
     if actor_joined:
         Membership.objects.create(production=production, user=actor, role=Role.PRODUCER)
@@ -505,10 +564,10 @@ def production_import(*, actor: Any, bundle: dict[str, Any], title: str | None =
 
     people = {}
     for i, row in enumerate(bundle["people"]):
-        data = {k: v for k, v in row.items() if k not in {"ref", "user"}}
-        people[row["ref"]] = _save(
+        data = fields(row, "ref", "user")
+        people[row["ref"]] = keep(row, _save(
             f"people[{i}]", Person(production=production, user=user_for(row["user"]), **data)
-        )
+        ))
 
     def pay(row: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -518,27 +577,33 @@ def production_import(*, actor: Any, bundle: dict[str, Any], title: str | None =
         }
 
     for i, row in enumerate(bundle["crew"]):
-        _save(f"crew[{i}]", CrewMember(
+        keep(row, _save(f"crew[{i}]", CrewMember(
             production=production, person=people[row["person"]], department=departments[row["department"]],
             position=positions[(row["department"], row["position"])], **pay(row),
-        ))
+        )))
     for i, row in enumerate(bundle["cast"]):
-        _save(f"cast[{i}]", CastMember(
+        keep(row, _save(f"cast[{i}]", CastMember(
             production=production, person=people[row["person"]], character=row["character"],
             cast_number=row["cast_number"], **pay(row),
-        ))
+        )))
     for i, row in enumerate(bundle["authority_rules"]):
-        _save(f"authority_rules[{i}]", AuthorityRule(
+        keep(row, _save(f"authority_rules[{i}]", AuthorityRule(
             production=production, action=row["action"], role=row["role"], scope=row["scope"],
             limit_amount=_opt(Decimal, row["limit_amount"]),
-        ))
+        )))
     for i, row in enumerate(bundle["invitations"]):
         # A new token: links sent from the source installation do not work here.
-        _save(f"invitations[{i}]", Invitation(
+        keep(row, _save(f"invitations[{i}]", Invitation(
             production=production, email=row["email"], full_name=row["full_name"], role=row["role"],
             department=_opt(departments.get, row["department"]), unit=_opt(units.get, row["unit"]),
             invited_by=user_for(row["invited_by"]), expires_at=_parse_datetime(row["expires_at"]),
-        ))
+        )))
+    if v2:
+        # Everything else the production owns, written directly (see generic.py for why).
+        try:
+            generic.import_rows(rows, saved, users)
+        except generic.GenericBundleError as exc:
+            raise BundleError(exc.errors) from None
 
     # History keeps its original times. `created_at` is auto_now_add, so the times are set in
     # one UPDATE after the insert, through the base manager (the trail stays append-only for

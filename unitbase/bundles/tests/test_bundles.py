@@ -103,7 +103,7 @@ def test_round_trip_of_the_demo_into_an_empty_database_loses_nothing():
     membership_update(access=as_producer, membership_id=leaver.pk, role=Role.CREW, is_active=False)
     first = export(production)
     assert len(first["crew"]) >= 25 and len(first["cast"]) >= 8 and len(first["invitations"]) == 1
-    assert first["episodes"] == [{"number": "101", "title": "Pilot"}]
+    assert first["episodes"] == [{"key": "productions.episode:1", "number": "101", "title": "Pilot"}]
     carried = [m for m in TABLES[1:-1] if m is not Invitation]  # only open invitations travel
     source_counts = {m.__name__: m.objects.filter(production=production).count() for m in carried}
 
@@ -226,7 +226,7 @@ def test_dangling_person_and_member_references_are_all_reported(small, tmp_path)
     bundle = copy.deepcopy(small["bundle"])
     bundle["cast"][0]["person"] = "P99"
     bundle["audit_events"][0]["actor"] = "ghost@example.test"
-    bundle["positions"].append({"department": "Nowhere", "name": "Grip"})
+    bundle["positions"].append({"key": "productions.position:99", "department": "Nowhere", "name": "Grip"})
     message = import_fails(tmp_path, bundle, "--rename", "Fresh")
     assert "cast[0].person: no person 'P99' in the bundle" in message
     assert "audit_events[0].actor: no membership with the e-mail 'ghost@example.test' in the bundle" in message

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from unitbase.bundles.services import production_export
+from unitbase.bundles.services import BundleError, production_export
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import ActionDenied, ProductionNotFound, access_production
 
@@ -31,7 +31,13 @@ class Command(BaseCommand):
                                returncode=2) from None
         except ActionDenied as exc:
             raise CommandError(f"production {production_id}: {exc}", returncode=2) from None
-        text = json.dumps(production_export(access=access), indent=2, ensure_ascii=False) + "\n"
+        try:
+            bundle = production_export(access=access)
+        except BundleError as exc:
+            lines = "\n".join(f"  {line}" for line in exc.errors[:50])
+            more = f"\n  ... and {len(exc.errors) - 50} more" if len(exc.errors) > 50 else ""
+            raise CommandError(f"production {production_id} was not exported:\n{lines}{more}", returncode=2) from None
+        text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stderr.write(f"Exported {access.production.title!r} to {output}.")
