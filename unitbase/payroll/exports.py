@@ -126,3 +126,51 @@ def pdf_response(*, access: ProductionAccess, cards: Sequence[Timecard], filenam
     response = HttpResponse(pdf_bytes(access=access, cards=cards), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(access, filename)}"'
     return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(cards: Sequence[Timecard]) -> bytes:
+    """The same layout as the CSV, as a workbook: sheet "Payroll" with numbers as numbers (hours,
+    rate, amount; amounts formatted to 2 decimals) and the week ending as a date."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Payroll"
+    sheet.append(CSV_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    numeric = {"hours", "rate", "amount"}
+    for card in cards:
+        for row in element_rows(card):
+            values = []
+            for column in CSV_COLUMNS:
+                value = row[column]
+                if column in numeric:
+                    value = Decimal(value) if value != "" else None
+                elif column == "week_ending":
+                    value = dt.date.fromisoformat(value)
+                elif isinstance(value, str):
+                    value = _plain(value)
+                values.append(value)
+            sheet.append(values)
+            sheet.cell(row=sheet.max_row, column=CSV_COLUMNS.index("amount") + 1).number_format = "#,##0.00"
+            sheet.cell(row=sheet.max_row, column=CSV_COLUMNS.index("week_ending") + 1).number_format = "yyyy-mm-dd"
+    for letter, width in zip("ABCDEFGHIJKLM", (24, 12, 24, 16, 22, 16, 44, 8, 10, 12, 8, 11, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(*, access: ProductionAccess, cards: Sequence[Timecard], week_ending=None) -> HttpResponse:
+    stem = f"payroll-{week_ending:%Y-%m-%d}.xlsx" if week_ending else "payroll.xlsx"
+    response = HttpResponse(xlsx_bytes(cards), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(access, stem)}"'
+    return response

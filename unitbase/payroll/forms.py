@@ -37,11 +37,18 @@ class DayForm(forms.Form):
     travel_end = forms.TimeField(label="Travel to", required=False, widget=TIME)
     zone = forms.ChoiceField(choices=ZONE_CHOICES, required=False)
     holiday = forms.BooleanField(required=False)
+    rest_reduction = forms.ChoiceField(
+        label="Rest reduction", required=False, choices=[("", "None")],
+        help_text="Only when the AD established that a reduced turnaround applies before this day.",
+    )
     notes = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args, date: dt.date, **kwargs):
+    def __init__(self, *args, date: dt.date, reductions: list[str] | tuple[str, ...] = (), **kwargs):
         self.date = date
         super().__init__(*args, **kwargs)
+        self.fields["rest_reduction"].choices = [("", "None"), *((r, r.replace("_", " ")) for r in reductions)]
+        if not reductions:
+            del self.fields["rest_reduction"]
 
     @property
     def worked(self) -> bool:
@@ -59,9 +66,11 @@ class DayForm(forms.Form):
         return data
 
 
-def day_forms(dates: list[dt.date], data=None, initial: dict[dt.date, dict] | None = None) -> list[DayForm]:
+def day_forms(
+    dates: list[dt.date], data=None, initial: dict[dt.date, dict] | None = None, reductions: list[str] | tuple[str, ...] = ()
+) -> list[DayForm]:
     initial = initial or {}
-    return [DayForm(data, date=d, prefix=f"d{d:%Y%m%d}", initial=initial.get(d, {})) for d in dates]
+    return [DayForm(data, date=d, prefix=f"d{d:%Y%m%d}", initial=initial.get(d, {}), reductions=reductions) for d in dates]
 
 
 class TimecardHeaderForm(forms.Form):
@@ -70,6 +79,10 @@ class TimecardHeaderForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text="Checks the first day's turnaround. Leave empty if you were not working.",
+    )
+    previous_week_days_worked = forms.IntegerField(
+        required=False, min_value=0, max_value=7, label="Days worked last week",
+        help_text="With the last dismissal, checks the weekend rest (e.g. 54 h after a 5-day week).",
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
@@ -112,6 +125,25 @@ class DealForm(forms.Form):
     jurisdiction = forms.CharField(max_length=20, required=False, help_text="e.g. US-CA: its legal floor (daily overtime) applies.")
     allowances = forms.CharField(required=False, help_text="One per line, CODE: amount, e.g. KIT: 25.00",
                                  widget=forms.Textarea(attrs={"rows": 2}))
+    budget_account_code = forms.CharField(
+        label="Budget account", max_length=20, required=False,
+        help_text="Approved labour is posted here in the budget, e.g. 3301.",
+    )
+    fringe_account_code = forms.CharField(label="Fringe account", max_length=20, required=False,
+                                          help_text="Empty: fringes go to the budget account.")
+    rate_change_from = forms.DateField(
+        label="New rate from", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="A raise or a new rate mid-run: days from this date are paid the new rate.",
+    )
+    rate_change_rate = forms.DecimalField(label="New rate", max_digits=12, decimal_places=2, min_value=0, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("rate_change_from")) != (data.get("rate_change_rate") is not None):
+            missing = "rate_change_rate" if data.get("rate_change_from") else "rate_change_from"
+            if missing not in self.errors:
+                self.add_error(missing, "Enter both the new rate and the date it starts.")
+        return data
 
     def __init__(self, *args, pack_ids: list[str], **kwargs):
         super().__init__(*args, **kwargs)

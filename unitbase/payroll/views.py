@@ -152,6 +152,7 @@ def _detail_context(access, card: Timecard) -> dict[str, Any]:
         "violations": [line for line in lines if line.is_violation],
         "preview": preview, "preview_error": preview_error,
         "can_edit": card.editable and services.can_edit_card(access, card.deal),
+        "can_import_dpr": card.editable and bool(card.deal.cast_member_id) and services.can_edit_card(access, card.deal),
         "can_correct": card.status == TimecardStatus.APPROVED and services.can_edit_card(access, card.deal)
         and not Timecard.objects.filter(previous=card).exists(),
         "can_withdraw": card.status == TimecardStatus.SUBMITTED and req is not None and req.requested_by_id == access.user.pk,
@@ -187,15 +188,17 @@ def edit(request, access, timecard_id: int):
     existing = {d.date: d for d in card.days.all()}
     initial = {date: {f: getattr(d, f) for f in (
         "call", "meal1_out", "meal1_in", "meal2_out", "meal2_in", "wrap", "travel_start", "travel_end", "zone", "holiday", "notes",
+        "rest_reduction",
     )} for date, d in existing.items()}
-    header_initial = {"note": card.note}
+    header_initial = {"note": card.note, "previous_week_days_worked": card.previous_week_days_worked}
     if card.previous_dismissal:
         from zoneinfo import ZoneInfo
 
         header_initial["previous_dismissal"] = timezone.localtime(card.previous_dismissal, ZoneInfo(access.production.time_zone))
     data = request.POST if request.method == "POST" else None
     header = TimecardHeaderForm(data, initial=header_initial)
-    rows = day_forms(card.week_dates(), data, initial)
+    reductions = services.rest_reductions_for(card.deal, card.week_start)
+    rows = day_forms(card.week_dates(), data, initial, reductions=reductions)
     if request.method == "POST" and header.is_valid() and all(f.is_valid() for f in rows):
         try:
             with transaction.atomic():
@@ -225,7 +228,8 @@ def _save_week(access, card, header, rows, existing) -> None:
     dismissal = header.cleaned_data.get("previous_dismissal")
     if dismissal is not None and timezone.is_naive(dismissal):
         dismissal = dismissal.replace(tzinfo=ZoneInfo(access.production.time_zone))
-    services.timecard_update(access=access, timecard_id=card.pk, previous_dismissal=dismissal, note=header.cleaned_data["note"])
+    services.timecard_update(access=access, timecard_id=card.pk, previous_dismissal=dismissal, note=header.cleaned_data["note"],
+                             previous_week_days_worked=header.cleaned_data.get("previous_week_days_worked"))
     for form in rows:
         if not form.worked:
             if form.date in existing:
@@ -315,6 +319,20 @@ def correct(request, access, timecard_id: int):
 
 
 @production_view()
+@require_POST
+def import_dpr(request, access, timecard_id: int):
+    """Take a cast card's times from the week's production reports (Exhibit G)."""
+    card = access_timecard(access, timecard_id)
+    try:
+        dates = services.timecard_import_dpr(access=access, timecard_id=card.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Times taken from the production report for " + ", ".join(f"{d:%a %d %b}" for d in dates) + ".")
+    return redirect("payroll:detail", access.production.pk, card.pk)
+
+
+@production_view()
 def card_pdf(request, access, timecard_id: int):
     card = access_timecard(access, timecard_id)
     return exports.pdf_response(access=access, cards=[card], filename=f"timecard-{card.pk}-rev{card.revision}.pdf")
@@ -337,6 +355,12 @@ def export_csv(request, access):
 
 
 @production_view(Action.APPROVE_TIMECARDS)
+def export_xlsx(request, access):
+    cards, week = _export_cards(request, access)
+    return exports.xlsx_response(access=access, cards=cards, week_ending=week)
+
+
+@production_view(Action.APPROVE_TIMECARDS)
 def export_pdf(request, access):
     cards, week = _export_cards(request, access)
     name = f"timecards-{week:%Y-%m-%d}.pdf" if week else "timecards-approved.pdf"
@@ -350,7 +374,9 @@ def export_pdf(request, access):
 def deals(request, access):
     require_manage(access)
     rows = selectors.engagements_for_deals(access=access)
-    return render(request, "payroll/deals.html", {"rows": rows, "missing": sum(1 for r in rows if r.deal is None)})
+    labour = selectors.labour_cost_by_account(access=access)
+    return render(request, "payroll/deals.html", {"rows": rows, "missing": sum(1 for r in rows if r.deal is None),
+                                                  "labour": labour})
 
 
 @production_view(Action.APPROVE_TIMECARDS)
@@ -369,21 +395,31 @@ def deal_edit(request, access, kind: str, engagement_id: int):
     if deal:
         initial = {"pack_id": deal.pack_id, "rate": deal.rate, "rate_unit": deal.rate_unit, "currency": deal.currency,
                    "guarantee_hours": deal.guarantee_hours, "employment_type": deal.employment_type,
-                   "jurisdiction": deal.jurisdiction, "allowances": DealForm.allowances_text(deal.allowances)}
+                   "jurisdiction": deal.jurisdiction, "allowances": DealForm.allowances_text(deal.allowances),
+                   "budget_account_code": deal.budget_account_code, "fringe_account_code": deal.fringe_account_code}
     else:
         initial = {"rate": engagement.rate_amount, "rate_unit": engagement.rate_unit if engagement.rate_unit in ("hour", "day", "week") else "hour",
                    "currency": engagement.rate_currency or access.production.base_currency,
                    "pack_id": "sag-aftra-day-performer" if kind == "cast" else "iatse-crew-daily-hourly"}
     form = DealForm(request.POST or None, pack_ids=pack_ids, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        change_from, change_rate = data.pop("rate_change_from", None), data.pop("rate_change_rate", None)
         try:
-            services.deal_set(access=access, **{f"{kind}_member": engagement}, **form.cleaned_data)
+            with transaction.atomic():
+                saved = services.deal_set(access=access, **{f"{kind}_member": engagement}, **data)
+                if change_from and change_rate is not None:
+                    services.deal_rate_set(access=access, deal_id=saved.pk, effective_from=change_from, rate=change_rate)
+                for pk in request.POST.getlist("remove_rate"):
+                    if pk.isdigit() and saved.rate_changes.filter(pk=int(pk)).exists():
+                        services.deal_rate_remove(access=access, deal_id=saved.pk, rate_change_id=int(pk))
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Deal saved for {engagement.person.name}.")
             return redirect("payroll:deals", access.production.pk)
-    context = {"form": form, "engagement": engagement, "kind": kind, "deal": deal}
+    context = {"form": form, "engagement": engagement, "kind": kind, "deal": deal,
+               "rate_changes": list(deal.rate_changes.all()) if deal else []}
     return render(request, "payroll/deal_form.html", context, status=_status(form))
 
 

@@ -203,3 +203,80 @@ def test_dpr_import_refused_for_crew_and_for_others_changes_nothing(crew):
     crew_card = services.timecard_create(access=crew.access(crew.crew_user), deal=crew.deal, week_ending=WEEK_ENDING)
     with pytest.raises(ValidationError, match="Only cast"):
         services.timecard_import_dpr(access=crew.access(crew.crew_user), timecard_id=crew_card.pk)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def _url(name, production, *args):
+    from django.urls import reverse
+
+    return reverse(f"payroll:{name}", args=[production.pk, *args])
+
+
+def test_deal_page_sets_accounts_and_a_rate_change(client, crew):
+    client.force_login(crew.accountant)
+    page = _url("deal_edit", crew.production, "crew", crew.ac2.pk)
+    base = {"pack_id": "iatse-crew-daily-hourly", "rate": "40.00", "rate_unit": "hour", "currency": "USD",
+            "budget_account_code": "3301", "fringe_account_code": "3399"}
+    response = client.post(page, {**base, "rate_change_from": "2025-03-05"})
+    assert response.status_code == 422 and b"Enter both the new rate" in response.content
+    assert not PayrollDealRate.objects.exists()
+    response = client.post(page, {**base, "rate_change_from": "2025-03-05", "rate_change_rate": "60.00"})
+    assert response.status_code == 302
+    crew.deal2.refresh_from_db()
+    assert (crew.deal2.budget_account_code, crew.deal2.fringe_account_code) == ("3301", "3399")
+    change = crew.deal2.rate_changes.get()
+    assert (change.effective_from, change.rate) == (dt.date(2025, 3, 5), D("60.00"))
+    assert b"remove" in client.get(page).content
+    client.post(page, {**base, "remove_rate": str(change.pk)})
+    assert not crew.deal2.rate_changes.exists()
+    # Someone without production scope changes nothing.
+    client.force_login(crew.camera_head)
+    assert client.post(page, {**base, "rate_change_from": "2025-03-05", "rate_change_rate": "99.00"}).status_code == 403
+    assert not PayrollDealRate.objects.exists()
+
+
+def test_week_form_takes_weekly_rest_and_rest_reduction(client, crew):
+    _cast, _deal, card = cast_card(crew)
+    client.force_login(crew.accountant)
+    page = _url("edit", crew.production, card.pk)
+    assert b'name="d20250304-rest_reduction"' in client.get(page).content
+    data = {"previous_dismissal": "2025-03-03T22:00", "previous_week_days_worked": "5", "note": "", "save": "1"}
+    for date in card.week_dates():
+        for field in ("call", "meal1_out", "meal1_in", "meal2_out", "meal2_in", "wrap", "travel_start", "travel_end",
+                      "zone", "notes", "rest_reduction"):
+            data[f"d{date:%Y%m%d}-{field}"] = ""
+    data.update({"d20250304-call": "09:00", "d20250304-wrap": "17:00", "d20250304-rest_reduction": "location_exterior"})
+    assert client.post(page, data).status_code == 302
+    card.refresh_from_db()
+    assert card.previous_week_days_worked == 5
+    assert card.days.get().rest_reduction == "location_exterior"
+    data["previous_week_days_worked"] = "8"
+    assert client.post(page, data).status_code == 422
+
+
+def test_import_button_and_xlsx_export(client, crew):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cast, _deal, card = cast_card(crew)
+    dpr(crew, cast, dt.date(2025, 3, 4), report_time=t("06:00"), meal_out=t("12:00"), meal_in=t("12:30"), dismissed=t("16:00"))
+    client.force_login(crew.accountant)
+    assert b"Take times from the production report" in client.get(_url("detail", crew.production, card.pk)).content
+    response = client.post(_url("import_dpr", crew.production, card.pk), follow=True)
+    assert b"Times taken from the production report for Tue 04 Mar" in response.content
+    assert card.days.get().call == t("06:00")
+
+    approved = submitted_card(crew)
+    approve_fully(crew, approved)
+    response = client.get(_url("export_xlsx", crew.production) + "?week_ending=2025-03-08")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("production", "week_ending", "person", "department", "position", "pay_element")
+    amounts = [r[9] for r in rows[1:] if r[5] != "fringe"]
+    assert sum(D(str(a)) for a in amounts) == D("712.50")
+    client.force_login(crew.crew_user)
+    assert client.get(_url("export_xlsx", crew.production)).status_code == 403
