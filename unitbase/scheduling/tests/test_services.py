@@ -321,7 +321,7 @@ def test_travel_and_hold_on_a_scheduled_day_are_warnings_but_rehearsal_is_not(ad
     services.availability_set(access=ad, date=date(2027, 3, 3), status="rehearsal", cast_member_id=cast["TOBY"].pk)
     services.availability_set(access=ad, date=date(2027, 3, 4), status="hold", set_key="CLIFF", set_name="CLIFF")
     board = selectors.board_get(access=ad, version=fresh(version))
-    d1, d2, d3, d4 = board.days
+    _d1, d2, d3, d4 = board.days
     assert [w for w in d2.warnings if w.startswith("Scene")] == [
         "Scene 2: #2 ELLIS is travelling that day (flies in).", "Scene 3: #2 ELLIS is travelling that day (flies in)."]
     assert not [w for w in d3.warnings if w.startswith("Scene")]
