@@ -69,3 +69,21 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI's UNITBASE_REQUIRE_* switches, a browser or conformance test that skips for any
+    reason (not only a missing fixture) fails the run instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped:
+        return
+    is_browser = item.get_closest_marker("browser") is not None or "browser" in item.fixturenames
+    is_shared = item.get_closest_marker("shared") is not None or "shared_dir" in item.fixturenames
+    required = (is_browser and os.environ.get("UNITBASE_REQUIRE_BROWSER") == "1") or (
+        is_shared and os.environ.get("UNITBASE_REQUIRE_SHARED") == "1"
+    )
+    if required:
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but CI requires this test to run: {report.longrepr}"
