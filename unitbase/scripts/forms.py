@@ -27,11 +27,11 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Script file",
-        help_text="Fountain (.fountain, .txt) or Final Draft (.fdx).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".fountain,.fdx,.txt"}),
+        help_text="Fountain (.fountain, .txt), Final Draft (.fdx) or a screenplay PDF with a text layer (.pdf).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".fountain,.fdx,.txt,.pdf"}),
     )
     paper = forms.ChoiceField(choices=Paper.choices, initial=Paper.LETTER, label="Paper",
-                              help_text="Page counts and eighths follow this page size (FDX files use their own).")
+                              help_text="Page counts and eighths follow this page size (FDX and PDF files use their own).")
     colour = forms.ChoiceField(
         choices=[("", "Next in order"), *RevisionColour.choices], required=False, label="Revision colour",
     )

@@ -120,7 +120,7 @@ def script_import(
     document_id: int | None = None,
     progress: Progress | None = None,
 ) -> ScriptRevision:
-    """Import a draft (Fountain or FDX): a new revision of the production's script with its scenes,
+    """Import a draft (Fountain, FDX or PDF): a new revision of the production's script with its scenes,
     characters and automatic tags, matched to the previous revision if there is one. Any problem
     with the file raises ValidationError on "file" and writes nothing."""
     access.require(UPLOAD_ACTION)
@@ -147,7 +147,7 @@ def script_import(
             "No scene headings were found (lines such as “INT. KITCHEN - DAY”), so there is nothing to break down."
         )
     report(0.3, f"Paginating {len(parsed)} scenes")
-    pagination = paginate(script, layout_for(script, paper if script.format != "fdx" else None), parsed)
+    pagination = paginate(script, layout_for(script, paper if script.format not in ("fdx", "pdf") else None), parsed)
 
     production = access.production
     if document_id is not None:

@@ -83,7 +83,7 @@ def upload(request, access):
         limit = settings.UNITBASE_MAX_UPLOAD_BYTES
         if upload.size > limit:
             form.add_error("file", f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB.")
-        elif upload.size > SYNC_IMPORT_BYTES:
+        elif upload.size > SYNC_IMPORT_BYTES or upload.name.lower().endswith(".pdf"):
             from .tasks import script_import_task
 
             script_import_task.enqueue(
@@ -91,7 +91,7 @@ def upload(request, access):
                 data_b64=base64.b64encode(upload.read()).decode("ascii"), paper=form.cleaned_data["paper"],
                 colour=form.cleaned_data["colour"] or None,
             )
-            messages.info(request, f"“{upload.name}” is large, so it is being imported in the background.")
+            messages.info(request, f"“{upload.name}” is being imported in the background (PDFs and large files take a while).")
             return redirect("productions:tasks", access.production.pk)
         else:
             try:

@@ -304,4 +304,18 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
         scene.eighths = max(1, int(eighths))
     pages = page if y > 0 or page == 1 else page - 1
     total = sum(sum(b - a for a, b in ext.values()) for ext in extents)
+    pdf = (script.layout or {}).get("pdf") if script.format == "pdf" else None
+    if pdf:
+        # A PDF is already paginated: its printed pages and line positions are the truth.
+        per_eighth = Fraction(pdf["lines_per_page"]) / 8
+        total = 0
+        for scene in scenes:
+            head = scene.elements[0].attrs if scene.elements else {}
+            if "pdf_lines" not in head:
+                continue
+            lines = int(head["pdf_lines"])
+            total += lines
+            scene.page_start, scene.page_end = int(head["pdf_page_start"]), int(head["pdf_page_end"])
+            scene.eighths = max(1, int(-(-Fraction(lines) // per_eighth)))
+        pages = pdf["pages"]
     return Pagination(layout=layout, pages=pages, scenes=scenes, total_lines=total)

@@ -7,8 +7,9 @@ from pathlib import Path
 from .fdx import parse_fdx
 from .fountain import parse_fountain
 from .model import Element, ElementType, Script, ScriptFormatError
+from .pdf import parse_pdf
 
-__all__ = ["Element", "ElementType", "Script", "ScriptFormatError", "parse_bytes", "parse_fdx", "parse_fountain", "parse_path"]
+__all__ = ["Element", "ElementType", "Script", "ScriptFormatError", "parse_bytes", "parse_fdx", "parse_fountain", "parse_path", "parse_pdf"]
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -25,7 +26,9 @@ def parse_bytes(data: bytes, filename: str = "") -> Script:
     """Parse a screenplay file's bytes; the format comes from the name or the content."""
     fmt = detect_format(data, filename)
     if fmt == "pdf":
-        raise ScriptFormatError("PDF import is not available yet: export the script as Fountain or FDX")
+        if not data.lstrip()[:5].startswith(b"%PDF"):
+            raise ScriptFormatError("the file is named .pdf but is not a PDF (no %PDF header)")
+        return parse_pdf(data)
     if fmt == "fdx":
         return parse_fdx(data)
     return parse_fountain(data)

@@ -123,7 +123,7 @@ def test_decoding_bom_utf16_cp1252_and_line_endings():
 def test_binary_input_is_refused_with_a_clear_error():
     with pytest.raises(ScriptFormatError, match="NUL bytes"):
         parse_bytes(b"PK\x03\x04\x00\x00binary", "x.fountain")
-    with pytest.raises(ScriptFormatError, match="PDF import"):
+    with pytest.raises(ScriptFormatError, match="PDF could not be opened"):
         parse_bytes(b"%PDF-1.4 ...", "x.pdf")
 
 

@@ -53,7 +53,7 @@ def test_upload_imports_and_redirects(client, producer_access):  # noqa: F811
     login(client, producer_access.user)
     production = producer_access.production
     upload_page = client.get(url("upload", production)).content.decode()
-    assert 'accept=".fountain,.fdx,.txt"' in upload_page
+    assert 'accept=".fountain,.fdx,.txt,.pdf"' in upload_page
     response = client.post(url("upload", production), {
         "file": SimpleUploadedFile("harbour.fountain", FOUNTAIN), "paper": "a4", "colour": ""})
     assert response.status_code == 302
