@@ -64,6 +64,20 @@ def to_base(budget: Budget, amount: Decimal, currency: str) -> Decimal:
     return calc.round_money(amount * rate)
 
 
+def default_week(production: Production, today: dt.date | None = None) -> dt.date:
+    """The week a report opens on: the coming Sunday; but when nothing is posted up to then and
+    costs are dated later (a production whose dates are ahead, such as the demo), the Sunday ending
+    the week of the latest transaction."""
+    today = today or dt.date.today()
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    posted = Transaction.objects.filter(production=production)
+    if not posted.filter(date__lte=sunday).exists():
+        latest = posted.order_by("-date").values_list("date", flat=True).first()
+        if latest is not None:
+            return latest + dt.timedelta(days=6 - latest.weekday())
+    return sunday
+
+
 def week_bounds(week_ending: dt.date) -> tuple[dt.date, dt.date]:
     return week_ending - dt.timedelta(days=6), week_ending
 

@@ -461,18 +461,13 @@ def hot_cost(request, access):
 # --- cost report ----------------------------------------------------------------------------------
 
 
-def _week(request) -> tuple[dt.date, str]:
+def _week(request, production) -> tuple[dt.date, str]:
     raw = request.GET.get("week", "")
     try:
         week = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
-        return _default_week(), "Enter the week ending as a date (YYYY-MM-DD); showing this week."
-    return week or _default_week(), ""
-
-
-def _default_week() -> dt.date:
-    today = dt.date.today()
-    return today + dt.timedelta(days=6 - today.weekday())  # the coming Sunday
+        return costreport.default_week(production), "Enter the week ending as a date (YYYY-MM-DD); showing this week."
+    return week or costreport.default_week(production), ""
 
 
 def _report(request, access, budget_id):
@@ -480,7 +475,7 @@ def _report(request, access, budget_id):
         budget = Budget.objects.select_related("production").get(production=access.production, pk=budget_id)
     except ObjectDoesNotExist:
         raise Http404("No such budget.") from None
-    week, warning = _week(request)
+    week, warning = _week(request, access.production)
     return costreport.cost_report(access=access, budget=budget, week_ending=week), warning
 
 

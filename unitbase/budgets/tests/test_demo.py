@@ -1,0 +1,34 @@
+"""The demo budget: built on the real demo production, locked, POs in several approval states, a
+cost report with a variance; calling it twice changes nothing."""
+
+import datetime as dt
+
+import pytest
+
+from unitbase.budgets import costreport, selectors
+from unitbase.budgets.demo import demo_seed_budget
+from unitbase.budgets.models import Budget, PurchaseOrder, Transaction
+from unitbase.demo.services import demo_create
+from unitbase.productions.authority import Role
+from unitbase.productions.models import Membership
+from unitbase.productions.permissions import access_production
+
+
+@pytest.mark.django_db
+def test_demo_budget_has_pos_in_every_state_and_a_variance():
+    production, _ = demo_create()
+    producer = Membership.objects.get(production=production, role=Role.PRODUCER).user
+    access = access_production(producer, production.pk)
+    budget = demo_seed_budget(access=access)
+    assert budget.is_locked and budget.lines.count() >= 35
+    assert budget.globals.get(name="SHOOT_DAYS").value == selectors.schedule_shoot_days(access=access)[0] == 13
+    states = set(PurchaseOrder.objects.filter(production=production).values_list("status", flat=True))
+    assert {"approved", "submitted", "rejected", "draft"} <= states
+    week = costreport.default_week(production, today=dt.date(2026, 1, 1))
+    assert week == dt.date(2027, 3, 14)
+    report = costreport.compute(budget, week)
+    assert report.total.atd > 0 and report.total.committed > 0
+    assert [a.code for a in report.overruns][:1] == ["3303"]
+    count = Transaction.objects.count()
+    assert demo_seed_budget(access=access).pk == budget.pk and Transaction.objects.count() == count
+    assert Budget.objects.filter(production=production).count() == 1
