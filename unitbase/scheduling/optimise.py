@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from unitbase.scripts.models import SceneCharacter
 
 from . import selectors
 from .models import Availability, OptimiserRun, ScheduleVersion, Strip, shoot_dates
-from .solver.model import CastMember, DayNight, Instance, Location, Result, Scene, Status, Weights
+from .solver.model import CastMember, DayNight, Instance, Location, Precedence, Result, Scene, Status, Weights
 from .solver.production import allowed_days
 from .solver.validate.capacity import load_by_day
 from .solver.validate.cost import evaluate
@@ -63,6 +64,11 @@ class Options:
     overtime_cap_minutes: int = 120
     mixed_day_night: bool = False
     workers: int = 2
+    # hard constraints the board cannot hold, one per line by scene number:
+    # "12 before 40" (an earlier day), "12 by 40" (same day or earlier)
+    precedences: str = ""
+    # weather cover: "12 / 40" = EXT scene 12 is shot on the same day as its INT cover scene 40
+    covers: str = ""
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -95,8 +101,46 @@ class Options:
             errors["from_date"] = "Give the first date that may change."
         if self.max_eighths is not None and not 1 <= self.max_eighths <= 800:
             errors["max_eighths"] = "Enter a page limit from 1 to 800 eighths."
+        try:
+            precedence_pairs(self.precedences)
+        except ValueError as exc:
+            errors["precedences"] = str(exc)
+        try:
+            cover_pairs(self.covers)
+        except ValueError as exc:
+            errors["covers"] = str(exc)
         if errors:
             raise ValidationError(errors)
+
+
+_PRECEDENCE = re.compile(r"^\s*(\S+)\s+(before|by)\s+(\S+)\s*$", re.IGNORECASE)
+_COVER = re.compile(r"^\s*(\S+)\s*/\s*(\S+)\s*$")
+
+
+def precedence_pairs(text: str) -> list[tuple[str, str, bool]]:
+    """(scene number, scene number, strict) per line "12 before 40" (strict) or "12 by 40"."""
+    out = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = _PRECEDENCE.match(line)
+        if not m:
+            raise ValueError(f"Line {n}: write “12 before 40” (an earlier day) or “12 by 40” (same day or earlier).")
+        out.append((m.group(1).upper(), m.group(3).upper(), m.group(2).lower() == "before"))
+    return out
+
+
+def cover_pairs(text: str) -> list[tuple[str, str]]:
+    """(EXT scene number, INT cover scene number) per line "12 / 40"."""
+    out = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = _COVER.match(line)
+        if not m:
+            raise ValueError(f"Line {n}: write the exterior scene and its interior cover scene as “12 / 40”.")
+        out.append((m.group(1).upper(), m.group(2).upper()))
+    return out
 
 
 @dataclass
@@ -230,6 +274,13 @@ def instance_build(*, access: ProductionAccess, version: ScheduleVersion, option
     standard = prefs.day_limit_minutes
     longest = max((s.minutes or 0 for s in active), default=0)
     cap = max(standard + options.overtime_cap_minutes, longest)
+    if prefs.turnaround_hours and calendar.default_call is not None:
+        rest_cap = 24 * 60 - prefs.turnaround_hours * 60  # wrap to the next day's call at the usual time
+        if rest_cap < cap:
+            cap = max(rest_cap, longest)
+            notes.append(f"Days are capped at {selectors.hours_label(cap)} h so that cast get "
+                         f"{prefs.turnaround_hours} h rest before the next {calendar.default_call:%H:%M} call.")
+    precedences = _precedences(built_labels=labels, scenes=scenes, options=options)
     if len(dates) > len(planned) and planned:
         notes.append(f"The starting version runs past the planned last shoot day ({calendar.shoot_end:%a %d %b %Y}).")
     instance = Instance(
@@ -238,16 +289,45 @@ def instance_build(*, access: ProductionAccess, version: ScheduleVersion, option
         cast=tuple(cast),
         locations=locations,
         pins=tuple(pins),
+        precedences=tuple(precedences),
         max_pages_per_day=limit,
         max_minutes_per_day=cap,
         standard_minutes_per_day=standard,
         mixed_day_night=options.mixed_day_night,
+        rest_after_night=bool(prefs.turnaround_hours),
         current=tuple((sid, d) for sid, d in current.items() if d in set(days)),
     )
     return Built(instance=instance, weights=options.weights(), version=version, options=options, dates=dates,
                  keys=keys, labels=labels, order=order, current=current, frozen=frozen, cast_names=cast_names,
                  daily_costs=daily_costs, cost_source=cost_source, currency=access.production.base_currency,
                  notes=notes)
+
+
+def _precedences(*, built_labels: dict[str, str], scenes: list[Scene], options: Options) -> list[Precedence]:
+    """Parts of a split scene in order (same day or earlier), then the precedences and weather-cover
+    pairs given with the run (a cover pair is the same day: two precedences either way)."""
+    active = {s.id for s in scenes if not s.boneyard}
+    by_number: dict[str, list[str]] = {}
+    for sid in sorted(active, key=lambda x: (x.split(".")[0], int(x.split(".")[1]) if "." in x else 0)):
+        by_number.setdefault(built_labels[sid].split(" pt ")[0].upper(), []).append(sid)
+    out: list[Precedence] = []
+    for sids in by_number.values():
+        out.extend(Precedence(a, b) for a, b in pairwise(sids))
+
+    def find(number: str, field_name: str) -> list[str]:
+        if number not in by_number:
+            raise ValidationError({field_name: f"Scene {number} is not among the scenes this run may schedule."})
+        return by_number[number]
+
+    for a, b, strict in precedence_pairs(options.precedences):
+        if a == b:
+            raise ValidationError({"precedences": f"Scene {a} cannot come before itself."})
+        out.extend(Precedence(x, y, strict) for x in find(a, "precedences") for y in find(b, "precedences"))
+    for ext, cover in cover_pairs(options.covers):
+        for x in find(ext, "covers"):
+            for y in find(cover, "covers"):
+                out.extend((Precedence(x, y), Precedence(y, x)))
+    return out
 
 
 def _scene(strip: Strip, sid: str, characters: dict[int, set[int]], prefs, *, boneyard: bool) -> Scene:
@@ -436,6 +516,16 @@ def infeasible_reasons(built: Built) -> list[str]:
             causes.append(f"set {scene.location} is unavailable on {len(locations[scene.location].unavailable)} day(s)")
         reasons.append(f"Scene {built.labels[scene.id]} has no shoot day from {_day(inst.days[0])} to "
                        f"{_day(inst.days[-1])} with its cast and set available: " + "; ".join(causes) + ".")
+    pinned_at = {sid: inst.days.index(d) for sid, d in inst.pins if d in inst.days}
+    for p in inst.precedences:
+        a, b = pinned_at.get(p.before), pinned_at.get(p.after)
+        if a is not None and b is not None and (a > b or (p.strict and a == b)):
+            reasons.append(f"Scene {built.labels[p.before]} must be shot {'before' if p.strict else 'by the day of'} "
+                           f"scene {built.labels[p.after]}, but they are pinned to {_day(inst.days[a])} and "
+                           f"{_day(inst.days[b])}.")
+    if not reasons and inst.precedences:
+        reasons.append(f"The {len(inst.precedences)} order rule(s) (split-scene parts, “before”/“by” rules and "
+                       "weather-cover pairs) may not fit with the pins, availability and page limits.")
     if not reasons:
         total = sum(s.pages for s in inst.scenes if not s.boneyard)
         reasons.append(

@@ -41,6 +41,8 @@ class OptimiseIn(Schema):
     max_eighths: int | None = Field(None, ge=1, le=800)
     overtime_cap_minutes: int | None = Field(None, ge=0, le=600)
     mixed_day_night: bool = False
+    precedences: str = Field("", max_length=4000, description='One a line: "12 before 40" or "12 by 40"')
+    covers: str = Field("", max_length=4000, description='Weather cover pairs, one a line: "12 / 40" (EXT / INT cover)')
 
 
 class RunOut(Schema):

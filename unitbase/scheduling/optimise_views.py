@@ -47,6 +47,12 @@ class OptimiseForm(forms.Form):
     overtime_cap_minutes = forms.IntegerField(label="Most overtime a day (minutes)", min_value=0, max_value=600,
                                               initial=DEFAULTS.overtime_cap_minutes)
     mixed_day_night = forms.BooleanField(label="Allow day and night scenes on the same day (split days)", required=False)
+    precedences = forms.CharField(
+        label="Order rules, one a line: “12 before 40” (an earlier day) or “12 by 40” (same day or earlier)",
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    covers = forms.CharField(
+        label="Weather cover, one pair a line: “12 / 40” shoots exterior scene 12 on the same day as its interior "
+        "cover scene 40", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, versions=(), **kwargs):
         super().__init__(*args, **kwargs)
