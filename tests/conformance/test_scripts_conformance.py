@@ -19,7 +19,7 @@ pytestmark = pytest.mark.shared
 
 # Floors measured when these tests were written (see docs/screenplay-parsing.md).
 JOUVENCE_FLOOR = 41 / 46
-SCREENPLAY_TOOLS_FLOOR = 2 / 9  # low: element-by-element dump comparison, differences not yet triaged
+SCREENPLAY_TOOLS_FLOOR = 7 / 9  # the other two are deliberate differences (see below)
 FDX_EXACT_FLOOR = 0.90
 
 _JOUVENCE_TYPES = {".": ET.SCENE_HEADING, "!": ET.ACTION, "@": ET.CHARACTER, "=": ET.DIALOGUE, "_": ET.PARENTHETICAL,
@@ -80,7 +80,48 @@ def test_jouvence_yaml_cases(shared_dir):
 _ST_TYPES = {"HEADING": ET.SCENE_HEADING, "ACTION": ET.ACTION, "CHARACTER": ET.CHARACTER, "DIALOGUE": ET.DIALOGUE,
              "PARENTHETICAL": ET.PARENTHETICAL, "TRANSITION": ET.TRANSITION, "LYRIC": ET.LYRICS,
              "SECTION": ET.SECTION, "SYNOPSIS": ET.SYNOPSIS, "PAGEBREAK": ET.PAGE_BREAK}
-_ST_LINE = re.compile(r'^([A-Z]+):"(.*)"')
+_ST_RECORD = re.compile(r'^([A-Z]+):(?:"[^"\n]*":)?"(.*)"[^"]*$', re.S)
+
+
+def _st_records(text):
+    """A screenplay-tools dump: `TYPE:"text"` records whose text may run over several lines."""
+    records, current = [], None
+    for line in text.splitlines():
+        if re.match(r"^[A-Z]+:", line):
+            if current is not None:
+                records.append(current)
+            current = line
+        elif current is not None:
+            current += "\n" + line
+    if current is not None:
+        records.append(current)
+    out = []
+    for record in records:
+        m = _ST_RECORD.match(record)
+        if m and m[1] in _ST_TYPES:
+            out.append((_ST_TYPES[m[1]], m[2]))
+    return out
+
+
+def _st_normalise(items):
+    """One item per printed line for action, dialogue and lyrics (the Unmerged dumps split them that
+    way, and blank lines are dumped as empty items); parentheticals without their brackets (the tool
+    strips them); whitespace around each line ignored."""
+    out = []
+    for kind, text in items:
+        if kind in (ET.ACTION, ET.DIALOGUE, ET.LYRICS):
+            out += [(kind, line.strip()) for line in text.split("\n") if line.strip()]
+        elif kind == ET.PARENTHETICAL:
+            out.append((kind, text.strip().removeprefix("(").removesuffix(")").strip()))
+        else:
+            out.append((kind, text.strip()))
+    return out
+
+
+# Deliberate differences (docs/screenplay-parsing.md): a file starting with `CUT TO:` is not a title
+# page for us (Sections), and a second parenthetical line after `(loudly)  ` stays a parenthetical
+# (Parenthetical: screenplay-tools reads it as dialogue).
+SCREENPLAY_TOOLS_DELIBERATE = {"Sections", "Parenthetical"}
 
 
 def test_screenplay_tools_dumps(shared_dir):
@@ -90,17 +131,13 @@ def test_screenplay_tools_dumps(shared_dir):
         stem = expected_file.stem.replace("-Unmerged", "")
         if expected_file.stem.endswith("-Merged") or stem in ("Tags", "Formatted"):
             continue  # merged variants, non-standard #tags and HTML-rendered emphasis are not comparable
-        expected = []
-        for line in expected_file.read_text().splitlines():
-            m = _ST_LINE.match(line)
-            if m and m[1] in _ST_TYPES:
-                expected.append((_ST_TYPES[m[1]], m[2].replace("\\n", "\n").strip()))
-        ours = [(k, t.replace("\n", " ") if k == ET.ACTION else t) for k, t in _ours((folder / f"{stem}.fountain").read_text())]
-        expected = [(k, t.replace("\n", " ") if k == ET.ACTION else t) for k, t in expected]
+        expected = _st_normalise(_st_records(expected_file.read_text()))
+        ours = _st_normalise(_ours((folder / f"{stem}.fountain").read_text()))
         rates[stem] = ours == expected
     rate = sum(rates.values()) / len(rates)
     print(f"screenplay-tools: {sum(rates.values())}/{len(rates)} files identical: {rates}")
     assert rate >= SCREENPLAY_TOOLS_FLOOR, rates
+    assert {stem for stem, ok in rates.items() if not ok} <= SCREENPLAY_TOOLS_DELIBERATE, rates
 
 
 def test_fountain_objc_expectations(shared_dir):
