@@ -46,6 +46,13 @@ class DealOut(Schema):
     employment_type: str
     jurisdiction: str
     allowances: dict[str, str]
+    budget_account_code: str
+    fringe_account_code: str
+    rate_changes: list[dict[str, str]]
+
+    @staticmethod
+    def resolve_rate_changes(obj) -> list[dict[str, str]]:
+        return [{"id": str(c.pk), "from": c.effective_from.isoformat(), "rate": str(c.rate)} for c in obj.rate_changes.all()]
 
     @staticmethod
     def resolve_person(obj) -> str:
@@ -79,6 +86,20 @@ class DealIn(Schema):
     employment_type: str = ""
     jurisdiction: str = Field("", max_length=20)
     allowances: dict[str, Decimal] = {}
+    budget_account_code: str = Field("", max_length=20)
+    fringe_account_code: str = Field("", max_length=20)
+
+
+class RateChangeIn(Schema):
+    effective_from: dt.date
+    rate: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+
+
+class LabourOut(Schema):
+    account_code: str
+    currency: str
+    committed: str
+    actual: str
 
 
 class DayIn(Schema):
@@ -90,6 +111,7 @@ class DayIn(Schema):
     zone: Literal["", "studio_premises", "studio_zone", "nearby", "distant_location"] = ""
     holiday: bool = False
     notes: str = Field("", max_length=300)
+    rest_reduction: str = Field("", max_length=60, description="A rest reduction key of the deal's pack, e.g. location_exterior")
 
 
 class DayOut(Schema):
@@ -100,6 +122,7 @@ class DayOut(Schema):
     zone: str
     holiday: bool
     notes: str
+    rest_reduction: str
     worked_hours: str | None
     hours_by_tier: dict[str, str]
     meal_penalty_units: int
@@ -162,6 +185,13 @@ class TimecardOut(Schema):
     currency: str
     pack_versions: str
     approval_request_id: int | None
+    previous_week_days_worked: int | None
+    cost_posted: str | None
+    cost_posting_note: str
+
+    @staticmethod
+    def resolve_cost_posted(obj) -> str | None:
+        return str(obj.cost_posted) if obj.cost_posted is not None else None
 
     @staticmethod
     def resolve_person(obj) -> str:
@@ -200,6 +230,7 @@ class TimecardIn(Schema):
     deal_id: Id
     week_ending: dt.date
     previous_dismissal: dt.datetime | None = None
+    previous_week_days_worked: int | None = Field(None, ge=0, le=7)
     days: list[DayIn] = Field([], max_length=7)
 
 
@@ -265,7 +296,7 @@ def _day_kwargs(day: DayIn) -> dict[str, Any]:
         "meal1_out": t(meals[0][0]) if meals[0][0] else None, "meal1_in": t(meals[0][1]) if meals[0][1] else None,
         "meal2_out": t(meals[1][0]) if meals[1][0] else None, "meal2_in": t(meals[1][1]) if meals[1][1] else None,
         "travel_start": t(travel[0]) if travel[0] else None, "travel_end": t(travel[1]) if travel[1] else None,
-        "zone": day.zone, "holiday": day.holiday, "notes": day.notes,
+        "zone": day.zone, "holiday": day.holiday, "notes": day.notes, "rest_reduction": day.rest_reduction,
     }
 
 
@@ -335,8 +366,9 @@ def timecard_create(request, production_id: Id, payload: TimecardIn):
         raise ValidationError({"deal_id": f"No deal with id {payload.deal_id} that you may use."}) from None
     with transaction.atomic():
         card = services.timecard_create(access=access, deal=deal, week_ending=payload.week_ending)
-        if payload.previous_dismissal:
-            services.timecard_update(access=access, timecard_id=card.pk, previous_dismissal=payload.previous_dismissal)
+        if payload.previous_dismissal or payload.previous_week_days_worked is not None:
+            services.timecard_update(access=access, timecard_id=card.pk, previous_dismissal=payload.previous_dismissal,
+                                     previous_week_days_worked=payload.previous_week_days_worked)
         for index, day in enumerate(payload.days):
             try:
                 services.timecard_day_set(access=access, timecard_id=card.pk, **_day_kwargs(day))
@@ -360,6 +392,36 @@ def timecard_day_set(request, production_id: Id, timecard_id: Id, date: dt.date,
 def timecard_preview(request, production_id: Id, timecard_id: Id):
     _, card = _card(request, production_id, timecard_id)
     return cli.week_to_json(services.timecard_result(card))
+
+
+@router.post("/{production_id}/timecards/{timecard_id}/import-dpr", response=TimecardDetailOut,
+             summary="Fill a cast card's days from the week's production reports (Exhibit G)")
+def timecard_import_dpr(request, production_id: Id, timecard_id: Id):
+    access, card = _card(request, production_id, timecard_id)
+    services.timecard_import_dpr(access=access, timecard_id=card.pk)
+    return access_timecard(access, card.pk)
+
+
+@router.post("/{production_id}/payroll/deals/{deal_id}/rates", response={201: DealOut},
+             summary="Add (or replace) a rate change of a deal from a date (approve_timecards, production scope)")
+def deal_rate_set(request, production_id: Id, deal_id: Id, payload: RateChangeIn):
+    from .models import PayrollDeal
+
+    access = api_access(request, production_id, Action.APPROVE_TIMECARDS)
+    require_manage(access)
+    if not PayrollDeal.objects.filter(production=access.production, pk=deal_id).exists():
+        raise Http404("No such deal.")
+    services.deal_rate_set(access=access, deal_id=deal_id, effective_from=payload.effective_from, rate=payload.rate)
+    return Status(201, PayrollDeal.objects.get(pk=deal_id))
+
+
+@router.get("/{production_id}/payroll/labour", response=list[LabourOut],
+            summary="Labour by budget account: committed (submitted) and actual (approved, posted)")
+def labour_cost(request, production_id: Id, week_ending: dt.date | None = None):
+    access = api_access(request, production_id, Action.APPROVE_TIMECARDS)
+    require_manage(access)
+    return [{"account_code": r.account_code, "currency": r.currency, "committed": str(r.committed), "actual": str(r.actual)}
+            for r in selectors.labour_cost_by_account(access=access, week_ending=week_ending)]
 
 
 @router.post("/{production_id}/timecards/{timecard_id}/submit", response=TimecardDetailOut, summary="Submit for approval")

@@ -131,3 +131,27 @@ def test_calculate_preview_and_turnaround(crew):
     })
     assert response.status_code == 200
     assert [w["actual_hours"] for w in response.json()] == ["8.00"]
+
+
+def test_rate_change_labour_and_weekly_rest_through_the_api():
+    crew = Crew()
+    acc_client, own_client = client_for(crew.accountant), client_for(crew.other_user)
+    base = f"/api/v1/productions/{crew.production.pk}"
+    denied = send(own_client, "post", f"{base}/payroll/deals/{crew.deal2.pk}/rates", {"effective_from": "2025-03-05", "rate": "60.00"})
+    assert denied.status_code == 403 and not crew.deal2.rate_changes.exists()
+    response = send(acc_client, "post", f"{base}/payroll/deals/{crew.deal2.pk}/rates", {"effective_from": "2025-03-05", "rate": "60.00"})
+    assert response.status_code == 201 and response.json()["rate_changes"][0]["rate"] == "60.00"
+    day = {"call": "07:00", "meals": [["12:00", "12:30"]], "wrap": "16:30", "zone": "studio_zone"}
+    response = send(own_client, "post", f"{base}/timecards", {
+        "deal_id": crew.deal2.pk, "week_ending": "2025-03-08", "previous_week_days_worked": 5,
+        "previous_dismissal": "2025-03-02T20:00:00-08:00",
+        "days": [{**day, "date": f"2025-03-0{d}"} for d in (3, 4, 5)]})
+    assert response.status_code == 201, response.content
+    card_id = response.json()["id"]
+    preview = send(own_client, "post", f"{base}/timecards/{card_id}/preview").json()
+    assert [d["gross"] for d in preview["days"]][2] == "570.00"  # Wednesday at the new rate
+    assert Timecard.objects.get(pk=card_id).previous_week_days_worked == 5
+    bad = send(own_client, "put", f"{base}/timecards/{card_id}/days/2025-03-06", {**day, "date": "2025-03-06", "rest_reduction": "nope"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "rest_reduction"
+    assert acc_client.get(f"{base}/payroll/labour").json() == []
+    assert own_client.get(f"{base}/payroll/labour").status_code == 403
