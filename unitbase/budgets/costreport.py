@@ -270,3 +270,34 @@ def account_efc(budget: Budget, codes: list[str]) -> dict[str, AccountRow]:
     """Today's figures for a few accounts (overage checks): the whole report's reads, filtered."""
     report = compute(budget, dt.date.max - dt.timedelta(days=1))
     return {r.code: r for r in report.accounts if r.code in codes}
+
+
+REPORT_KEYS = ["budget", "period", "atd", "committed", "total_cost", "etc", "efc", "variance"]
+
+
+def report_json(report: CostReport) -> dict:
+    """The report as plain JSON data (money as decimal strings), for the API and the CLI."""
+
+    def figures(obj) -> dict:
+        return {k: f"{getattr(obj, k):.2f}" for k in REPORT_KEYS}
+
+    budget = report.budget
+    return {
+        "budget_id": budget.pk, "base_currency": budget.base_currency, "week_ending": report.week_ending.isoformat(),
+        "period_start": report.period_start.isoformat(),
+        "levels": [{"level": lv.level, "label": lv.label, **figures(lv), "categories": [
+            {"code": c.code, "name": c.name, **figures(c), "accounts": [
+                {"code": a.code, "name": a.name, "etc_is_default": a.etc_is_default, **figures(a)}
+                for a in c.accounts]} for c in lv.categories]} for lv in report.levels],
+        "total": figures(report.total),
+        "overruns": [{"code": a.code, "name": a.name, **figures(a)} for a in report.overruns],
+    }
+
+
+def iso_week_ending(period: str) -> dt.date:
+    """'2027-10' (ISO year and week) -> that week's Sunday."""
+    year, _, week = (period or "").partition("-")
+    try:
+        return dt.date.fromisocalendar(int(year), int(week.removeprefix("W")), 7)
+    except ValueError:
+        raise ValidationError({"period": f"{period!r} is not a week: use YYYY-WW, e.g. 2027-10."}) from None

@@ -43,14 +43,22 @@ class StandardChartForm(forms.Form):
 def _csv_text(upload) -> str:
     if upload.size > MAX_UPLOAD:
         raise ValidationError("The file is larger than 2 MB.")
+    data = upload.read()
+    if data[:4] == b"PK\x03\x04" or (upload.name or "").lower().endswith(".xlsx"):
+        from .services import xlsx_to_csv_text
+
+        try:
+            return xlsx_to_csv_text(data)
+        except ValidationError as exc:
+            raise ValidationError(" ".join(exc.messages)) from None
     try:
-        return upload.read().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("The file is not UTF-8 text; save it as CSV UTF-8.") from None
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file")
+    file = forms.FileField(label="CSV or XLSX file")
 
     def clean_file(self):
         return _csv_text(self.cleaned_data["file"])

@@ -107,6 +107,29 @@ def chart_load_standard(*, access: ProductionAccess, kind: str) -> ChartOfAccoun
 CHART_CSV_COLUMNS = ["code", "name", "category", "level"]
 
 
+def xlsx_to_csv_text(data: bytes) -> str:
+    """The first sheet of an XLSX workbook as CSV text (numbers written without float noise), so an
+    XLSX import goes through exactly the same checks as a CSV one."""
+    from openpyxl import load_workbook
+
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB."})
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for count, row in enumerate(sheet.iter_rows(values_only=True)):
+            if count > MAX_IMPORT_ROWS:
+                raise ValidationError({"file": f"More than {MAX_IMPORT_ROWS} rows."})
+            writer.writerow(["" if v is None else (format(Decimal(str(v)), "f") if isinstance(v, int | float) else str(v))
+                             for v in row])
+    except ValidationError:
+        raise
+    except Exception:  # openpyxl raises many kinds for a damaged or non-XLSX file
+        raise ValidationError({"file": "That file is not a readable XLSX workbook."}) from None
+    return out.getvalue()
+
+
 def _csv_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
     if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB."})
@@ -535,31 +558,43 @@ IMPORT_COLUMNS = ["account code", "description", "amount", "units", "x", "rate",
 @transaction.atomic
 def detail_lines_import_csv(*, access: ProductionAccess, budget_id: int, text: str) -> int:
     """Add detail lines from CSV (columns: account code, description, amount, units, x, rate,
-    currency). Every row is imported or none is; an error names the row and the column."""
+    currency). Every row is imported or none is; the refusal lists every bad row with its number,
+    column and problem. (XLSX: convert with `xlsx_to_csv_text` first.)"""
     budget = _budget_for_edit(access, budget_id)
     rows = _csv_rows(text, IMPORT_COLUMNS)
     accounts = {a.code: a for a in budget.accounts.all()}
     column_of = {"account": "account code", "units": "units", "unit": "units"}
     count = 0
+    problems: list[str] = []
     for number, row in rows:
         account = accounts.get(row["account code"])
         if account is None:
-            raise ValidationError({"file": f"Row {number}, column account code: no account "
-                                           f"{row['account code']!r} in this budget."})
+            problems.append(f"Row {number}, column account code: no account {row['account code']!r} in this budget.")
+            continue
         unit = row["units"].lower() or Unit.FLAT
         rate = row["rate"].replace(",", "")
         try:
             rate_value = Decimal(rate)
+            if not rate_value.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
-            raise ValidationError({"file": f"Row {number}, column rate: {row['rate']!r} is not a number."}) from None
+            problems.append(f"Row {number}, column rate: {row['rate']!r} is not a number.")
+            continue
+        if rate_value < 0:
+            problems.append(f"Row {number}, column rate: {row['rate']!r} is negative; a budget line's rate must "
+                            "be zero or more.")
+            continue
         try:
             detail_line_add(access=access, budget_id=budget.pk, account_id=account.pk, description=row["description"],
                             amount=row["amount"] or "1", unit=unit, x=row["x"] or "1", rate=rate_value,
                             currency=row["currency"])
         except ValidationError as exc:
-            field, messages = next(iter(exc.message_dict.items()))
-            column = column_of.get(field, field)
-            raise ValidationError({"file": f"Row {number}, column {column}: {' '.join(messages)}"}) from None
+            for field, messages in exc.message_dict.items():
+                problems.append(f"Row {number}, column {column_of.get(field, field)}: {' '.join(messages)}")
+            continue
         count += 1
+    if problems:
+        # every row is imported or none is: the outer transaction rolls back the good rows too
+        raise ValidationError({"file": [f"Nothing was imported ({len(problems)} problem(s)).", *problems[:200]]})
     _audit(access, "budget.import_lines", budget, {"lines": count})
     return count
