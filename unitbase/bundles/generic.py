@@ -37,7 +37,6 @@ import binascii
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -717,10 +716,3 @@ def _write_file(row: Row, obj: models.Model, name: str) -> None:
         stored_name = storage.save(stored_name, ContentFile(content))
     if stored_name != value["name"]:
         type(obj)._base_manager.filter(pk=obj.pk).update(**{name: stored_name})
-
-
-def count_by_model(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row["model"]] += 1
-    return dict(counts)

@@ -6,6 +6,11 @@ other by bundle-local keys (a department or unit by its name, a position by depa
 a person by the "ref" the exporter assigns, a user by e-mail), never by database ids, so that a
 bundle imports into any database. Decimals are strings, dates and datetimes ISO 8601 (UTC).
 
+Schema version 2 keeps those readable foundation sections, gives each of their rows a "key", and
+adds a generic "rows" section with every other row the production owns, whichever app it belongs
+to (unitbase/bundles/generic.py; docs/adr/0004-production-bundles.md). Version 1 bundles are
+still read: they simply have no keys and no rows.
+
 `production_import` validates the whole bundle before writing anything and then writes inside
 one transaction, so an import either completes or changes nothing.
 """
