@@ -156,3 +156,47 @@ def test_cli_json_and_errors(tmp_path, capsys):
     assert cli.main(["parse", str(bad), "--json"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "binary" in err
+
+
+def _cli(tmp_path, capsys, name, data):
+    path = tmp_path / name
+    if isinstance(data, int):
+        with open(path, "wb") as fh:  # a sparse file: large on disk without writing it
+            fh.truncate(data)
+    else:
+        path.write_bytes(data)
+    code = cli.main(["parse", str(path), "--json"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.fountain", b"", "empty"),
+        ("blob.fountain", bytes(range(256)) * 4, "binary"),
+        ("cut.fdx", b'<?xml version="1.0"?><FinalDraft><Content><Paragraph Type="Action"><Text>Hi', "not well-formed"),
+        ("huge.fountain", 100 * 1048576, "100.0 MB"),
+        ("fake.pdf", b"INT. HOUSE - DAY\n", "not a PDF"),
+    ],
+)
+def test_cli_bad_input_one_clear_line_and_exit_2(tmp_path, capsys, name, data, message):
+    code, out, err = _cli(tmp_path, capsys, name, data)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_cli_sensible_parses_of_odd_scripts(tmp_path, capsys):
+    # No scene headings: a parse with no scenes (the import service refuses it with its own message).
+    code, out, _ = _cli(tmp_path, capsys, "none.fountain", b"Just some action.\n\nBOB\nHello.\n")
+    assert code == 0 and json.loads(out)["scenes"] == []
+    # Unclosed boneyard and unclosed note: kept as literal text, the scenes after them still found.
+    code, out, _ = _cli(tmp_path, capsys, "open.fountain",
+                        b"INT. A - DAY\n\n/* never closed\n\nINT. B - DAY\n\n[[ open note\n\nEXT. C - NIGHT\n\nGo.\n")
+    assert code == 0 and [s["heading"] for s in json.loads(out)["scenes"]] == ["INT. A - DAY", "INT. B - DAY", "EXT. C - NIGHT"]
+    # 5,000 scenes: parsed and paginated, numbered in order.
+    body = "".join(f"INT. ROOM {k} - DAY\n\nAL\nLine {k}.\n\n" for k in range(5000)).encode()
+    code, out, _ = _cli(tmp_path, capsys, "many.fountain", body)
+    data = json.loads(out)
+    assert code == 0 and len(data["scenes"]) == 5000 and data["scenes"][-1]["number"] == "5000"
+    assert data["characters"] == [{"name": "AL", "scenes": 5000, "lines": 5000}]
