@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from unitbase.productions.authority import Action
 from unitbase.productions.models import Department
 
-from . import costreport, exports, spending
+from . import costreport, exports, spending, svgcharts
 from .forms import apply_service_errors
 from .models import (
     Budget,
@@ -491,6 +491,7 @@ def _cost_report_page(request, access, budget_id: int, form=None, status=200):
         "rows": exports.cost_report_rows(report, include_empty=request.GET.get("all") == "1"),
         "columns": exports.COST_COLUMNS, "query": request.GET.urlencode(),
         "can_edit": access.can(Action.EDIT_BUDGET), "form": form or EstimateForm(),
+        "chart_efc": svgcharts.budget_vs_efc_svg(report), "chart_spend": svgcharts.spend_over_time_svg(report),
     }, status=status)
 
 

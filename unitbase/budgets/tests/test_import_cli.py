@@ -96,3 +96,19 @@ def test_budget_command_export_and_import(tmp_path, production, upm, budget):
     with pytest.raises(CommandError, match="Row 2, column rate"):
         call_command("budget", "import", "--production", "low-water", "--budget", str(budget.pk), str(source))
     assert DetailLine.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_cost_report_page_has_server_side_svg_charts(client, production, upm, budget):
+    import datetime as dt
+
+    add_line(upm, budget, code="3301", amount="10", unit="week", rate=D(5000))
+    add_line(upm, budget, code="2001", description="UPM <b>", amount="10", unit="week", rate=D(2000))
+    for day, amount in ((dt.date(2027, 3, 3), "30000"), (dt.date(2027, 3, 10), "30000")):
+        spending.transaction_post(access=upm, account_code="3301", amount=D(amount), currency="USD", date=day)
+    client.force_login(upm.user)
+    page = client.get(reverse("budgets:cost_report", args=[production.pk, budget.pk])).content.decode()
+    assert page.count("<svg class=\"chart\"") == 2 and "<script" not in page.split("<main")[-1]
+    assert "w/e 07 Mar" in page and "w/e 14 Mar 2027" in page  # opened on the latest posted week
+    assert 'class="bar-efc over"' in page  # camera: 60,000 spent against 50,000
+    assert "UPM <b>" not in page

@@ -1,0 +1,107 @@
+"""Cost-report charts as inline SVG drawn on the server (no JavaScript, nothing from the network):
+budget against estimated final cost per category, and cumulative spend per week against the budget.
+Text is escaped with format_html; every figure comes from the report already computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Transaction
+
+WIDTH = 720
+BAR_H = 10
+ROW_H = 30
+LABEL_W = 190
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def budget_vs_efc_svg(report, limit: int = 14) -> SafeString:
+    """Two bars per category (budget, EFC), largest budgets first; EFC red when over budget."""
+    cats = [c for lv in report.levels for c in lv.categories if c.budget or c.efc]
+    cats = sorted(cats, key=lambda c: -max(c.budget, c.efc))[:limit]
+    if not cats:
+        return SafeString("")
+    top = max(max(c.budget, c.efc) for c in cats) or Decimal(1)
+    span = WIDTH - LABEL_W - 90
+    height = ROW_H * len(cats) + 30
+    rows = []
+    for i, c in enumerate(cats):
+        y = 24 + i * ROW_H
+        wb = int(span * c.budget / top)
+        we = int(span * c.efc / top)
+        over = c.efc > c.budget
+        rows.append(format_html(
+            '<g><title>{} {}: budget {}, EFC {}</title>'
+            '<text x="{}" y="{}" text-anchor="end" class="lbl">{} {}</text>'
+            '<rect x="{}" y="{}" width="{}" height="{}" class="bar-budget"/>'
+            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>'
+            '<text x="{}" y="{}" class="val">{}</text></g>',
+            c.code, c.name, _money(c.budget), _money(c.efc),
+            LABEL_W - 8, y + BAR_H + 2, c.code, c.name[:24],
+            LABEL_W, y, max(wb, 1), BAR_H,
+            LABEL_W, y + BAR_H + 1, max(we, 1), BAR_H, "bar-efc over" if over else "bar-efc",
+            LABEL_W + max(wb, we) + 6, y + BAR_H + 2, _money(c.efc),
+        ))
+    legend = format_html(
+        '<rect x="{}" y="4" width="10" height="10" class="bar-budget"/><text x="{}" y="13" class="lbl">Budget</text>'
+        '<rect x="{}" y="4" width="10" height="10" class="bar-efc"/><text x="{}" y="13" class="lbl">Est. final cost</text>'
+        '<rect x="{}" y="4" width="10" height="10" class="bar-efc over"/><text x="{}" y="13" class="lbl">over budget</text>',
+        LABEL_W, LABEL_W + 14, LABEL_W + 80, LABEL_W + 94, LABEL_W + 210, LABEL_W + 224)
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="chart-efc-title">'
+        '<title id="chart-efc-title">Budget against estimated final cost by category</title>{}{}</svg>',
+        WIDTH, height, legend, mark_safe("".join(rows)))  # noqa: S308 - each row built with format_html
+
+
+def weekly_spend(report) -> list[tuple[dt.date, Decimal]]:
+    """Cumulative actuals at each week ending (Sunday) up to the report's week, one grouped query."""
+    rows = (Transaction.objects.filter(production=report.budget.production, date__lte=report.week_ending)
+            .values("date").annotate(s=Sum("base_amount")).order_by("date"))
+    weeks: dict[dt.date, Decimal] = {}
+    for r in rows:
+        sunday = r["date"] + dt.timedelta(days=6 - r["date"].weekday())
+        weeks[sunday] = weeks.get(sunday, Decimal(0)) + (r["s"] or Decimal(0))
+    running, result = Decimal(0), []
+    for sunday in sorted(weeks):
+        running += weeks[sunday]
+        result.append((sunday, running))
+    return result
+
+
+def spend_over_time_svg(report) -> SafeString:
+    """Cumulative spend per week (line) against the budget and the estimated final cost (dashed)."""
+    points = weekly_spend(report)
+    if not points:
+        return SafeString("")
+    budget, efc = report.total.budget, report.total.efc
+    top = max(budget, efc, points[-1][1]) or Decimal(1)
+    left, right, h, pad = 70, WIDTH - 20, 200, 20
+
+    def y(value: Decimal) -> int:
+        return int(pad + (h - pad) * (1 - value / top))
+
+    n = len(points)
+    xs = [left + (right - left) * (i / (n - 1) if n > 1 else 1) for i in range(n)]
+    path = " ".join(f"{int(x)},{y(v)}" for x, (_, v) in zip(xs, points, strict=True))
+    dots = format_html_join("", '<circle cx="{}" cy="{}" r="3" class="pt"><title>w/e {}: {}</title></circle>',
+                            ((int(x), y(v), d.strftime("%d %b"), _money(v)) for x, (d, v) in zip(xs, points, strict=True)))
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {w} {hh}" role="img" aria-labelledby="chart-spend-title">'
+        '<title id="chart-spend-title">Cumulative spend by week against budget and estimated final cost</title>'
+        '<line x1="{l}" x2="{r}" y1="{yb}" y2="{yb}" class="plan"/><text x="{l}" y="{ybt}" class="lbl">Budget {b}</text>'
+        '<line x1="{l}" x2="{r}" y1="{ye}" y2="{ye}" class="efc-line"/><text x="{r}" y="{yet}" text-anchor="end" class="lbl">EFC {e}</text>'
+        '<line x1="{l}" x2="{r}" y1="{y0}" y2="{y0}" class="axis"/>'
+        '<polyline points="{p}" class="spend"/>{dots}'
+        '<text x="{l}" y="{yl}" class="lbl">{first}</text><text x="{r}" y="{yl}" text-anchor="end" class="lbl">{last}</text>'
+        '</svg>',
+        w=WIDTH, hh=h + 30, l=left, r=right, yb=y(budget), ybt=y(budget) - 4, b=_money(budget),
+        ye=y(efc), yet=y(efc) - 4, e=_money(efc), y0=y(Decimal(0)), p=path, dots=dots,
+        yl=h + 18, first=points[0][0].strftime("w/e %d %b"), last=points[-1][0].strftime("w/e %d %b %Y"))
