@@ -274,19 +274,42 @@ class _DayCalc:
         info: dict[str, tuple[str, Decimal, Tier | None]] = {"straight": ("base", self.day_factor, None)}
         for kind, tid, tier in candidates:
             info[tid] = (kind, multiplier_for(tier, self.day_kind, self.day_factor), tier)
+        # Thresholds in whole minutes (a minute index m passes "after h hours" when m >= ceil(h x 60)),
+        # worked basis first flag, computed once: the per-minute loop only compares integers.
+        checks = [
+            (tier.basis == "worked", math.ceil(tier.after_hours * SIXTY), tid, info[tid][1]) for _, tid, tier in candidates
+        ]
         minutes: Counter[str] = Counter()
-        count = 0
-        for index, is_worked in enumerate(worked):
-            if not is_worked:
+        straight_mult = self.day_factor
+
+        def best_at(index: int, count: int) -> str:
+            # `index`: minutes since the first worked minute (report), meals included
+            best, best_mult = "straight", straight_mult
+            for on_worked, threshold, tid, mult in checks:
+                if (count if on_worked else index) >= threshold and mult > best_mult:
+                    best, best_mult = tid, mult
+            return best
+
+        # Walk runs of worked minutes; inside a run both clocks advance together, so the best tier
+        # can change only where a threshold is crossed: evaluate once per piece, not per minute.
+        count, index, total = 0, 0, len(worked)
+        while index < total:
+            if not worked[index]:
+                index += 1
                 continue
-            elapsed = index  # minutes since the first worked minute (report), meals included
-            best, best_mult = "straight", self.day_factor
-            for _, tid, tier in candidates:
-                measure = count if tier.basis == "worked" else elapsed
-                if measure >= tier.after_hours * SIXTY and info[tid][1] > best_mult:
-                    best, best_mult = tid, info[tid][1]
-            minutes[best] += 1
-            count += 1
+            end = index
+            while end < total and worked[end]:
+                end += 1
+            cuts = {index, end}
+            for on_worked, threshold, _, _ in checks:
+                at = index + (threshold - count) if on_worked else threshold
+                if index < at < end:
+                    cuts.add(at)
+            points = sorted(cuts)
+            for a, b in zip(points, points[1:], strict=False):
+                minutes[best_at(a, count + (a - index))] += b - a
+            count += end - index
+            index = end
         return dict(minutes), info
 
     def time_lines(self, minutes: dict[str, int], info: dict) -> None:
