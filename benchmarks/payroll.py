@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from unitbase.payroll.calc import Deal, MealPeriod, WorkDay, default_registry, evaluate_week  # noqa: E402
+from unitbase.payroll.calc import Deal, MealPeriod, WorkDay, default_registry, evaluate_week
 
 TARGET_SECONDS = 2.0
 MONDAY = dt.date(2025, 3, 3)

@@ -885,3 +885,47 @@ def timecard_import_dpr(*, access: ProductionAccess, timecard_id: int) -> list[d
     audit_record(production_id=access.production.pk, actor=access.user, action="timecard.import_dpr", obj=card,
                  changes={"dates": sorted(chosen)})
     return sorted(chosen)
+
+
+# --- demo ------------------------------------------------------------------------------------------
+
+
+def demo_seed_payroll(
+    *, access: ProductionAccess, week_ending: dt.date, pack_id: str = "uk-crew-bectu-pact-style", cards: int = 6,
+    submit: int = 4, approve: int = 2,
+) -> list[Timecard]:
+    """Demo data, called once after the demo build by someone with approve_timecards (scope all):
+    every crew engagement with a rate gets a day-rate deal under `pack_id` (weekly rates / 5), and
+    the first `cards` of them a timecard for the week ending `week_ending` (Mon-Fri 08:00-19:00,
+    lunch 13:00-14:00, one late lunch); `submit` of those are submitted and `approve` approved as far
+    as `access` may decide (a department step needing its head stays pending). Cast are left without
+    deals (no shipped pack fits a UK performer). Safe to call again: existing deals and cards stay."""
+    crew = CrewMember.objects.filter(production=access.production).exclude(rate_amount=None).select_related(
+        "person", "department").order_by("department__order", "pk")
+    made: list[Timecard] = []
+    existing = Timecard.objects.filter(production=access.production, week_ending=week_ending).count()
+    for engagement in crew:
+        deal = getattr(engagement, "payroll_deal", None) if PayrollDeal.objects.filter(crew_member=engagement).exists() else None
+        if deal is None:
+            rate = Decimal(engagement.rate_amount)
+            day_rate = (rate / 5).quantize(Decimal("0.01")) if engagement.rate_unit == "week" else rate
+            deal = deal_set(access=access, crew_member=engagement, pack_id=pack_id, rate=day_rate, rate_unit="day",
+                            currency=engagement.rate_currency or None)
+        if existing + len(made) >= cards or Timecard.objects.filter(deal=deal, week_ending=week_ending).exists():
+            continue
+        card = timecard_create(access=access, deal=deal, week_ending=week_ending)
+        for offset in range(5):
+            date = week_ending - dt.timedelta(days=5 - offset)
+            late = offset == 2 and len(made) % 2 == 0
+            timecard_day_set(access=access, timecard_id=card.pk, date=date, call=dt.time(8), wrap=dt.time(19),
+                             meal1_out=dt.time(14, 30) if late else dt.time(13), meal1_in=dt.time(15, 30) if late else dt.time(14))
+        made.append(card)
+    for card in made[:submit]:
+        timecard_submit(access=access, timecard_id=card.pk)
+    for card in made[:approve]:
+        for _ in range(2):
+            card.refresh_from_db()
+            if card.status != TimecardStatus.SUBMITTED or not approval_step_for(access, card):
+                break
+            timecard_approve(access=access, timecard_id=card.pk)
+    return made

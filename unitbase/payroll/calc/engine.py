@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from collections import Counter
 from decimal import Decimal
@@ -306,7 +307,7 @@ class _DayCalc:
                 if index < at < end:
                     cuts.add(at)
             points = sorted(cuts)
-            for a, b in zip(points, points[1:], strict=False):
+            for a, b in itertools.pairwise(points):
                 minutes[best_at(a, count + (a - index))] += b - a
             count += end - index
             index = end

@@ -280,3 +280,16 @@ def test_import_button_and_xlsx_export(client, crew):
     assert sum(D(str(a)) for a in amounts) == D("712.50")
     client.force_login(crew.crew_user)
     assert client.get(_url("export_xlsx", crew.production)).status_code == 403
+
+
+def test_demo_seed_payroll_gives_deals_and_cards(crew):
+    acc = crew.access(crew.accountant)
+    from unitbase.people.models import CrewMember
+
+    CrewMember.objects.filter(production=crew.production).update(rate_amount=D("1500.00"), rate_unit="week", rate_currency="GBP")
+    made = services.demo_seed_payroll(access=acc, week_ending=WEEK_ENDING, cards=2, submit=2, approve=1)
+    assert len(made) == 2 and all(c.days.count() == 5 for c in made)
+    statuses = sorted(c.status for c in services.Timecard.objects.filter(pk__in=[c.pk for c in made]))
+    assert statuses == ["submitted", "submitted"]  # the department heads decide first
+    again = services.demo_seed_payroll(access=acc, week_ending=WEEK_ENDING, cards=2)
+    assert again == []
