@@ -798,3 +798,92 @@ def dpr_unshot_move(*, access: ProductionAccess, report_id: int, to: str = "bone
 
 def pages(eighths: int) -> str:
     return eighths_label(eighths)
+
+
+# --- demo ---------------------------------------------------------------------------------------------
+
+DEMO_BASE = {  # Tarbert, Loch Fyne: coordinates for sunrise/sunset; hospital phone in Ofcom's drama range
+    "address": "Harbour Street, Tarbert, Argyll PA29 6UD", "latitude": "55.8650", "longitude": "-5.4140",
+    "parking": "Pier car park, Harbour Street (crew only, 30 spaces)", "base_camp": "Fish quay yard, Garvel Road",
+    "hospital_name": "Mid Argyll Community Hospital (A&E)", "hospital_address": "Blarbuie Road, Lochgilphead PA31 8JZ",
+    "hospital_phone": "01632 960 414",
+}
+
+
+@transaction.atomic
+def demo_seed_callsheets(*, access: ProductionAccess, approver: ProductionAccess | None = None) -> CallSheet | None:
+    """For `unitbase demo`: locations of the first shoot day's sets, that day's call sheet built from the
+    applied schedule, published (mail goes out through the worker) and confirmed by most recipients,
+    and a completed production report for the day, approved by `approver` (a UPM or PM; default `access`).
+    Returns None, changing nothing, if the main unit has no applied schedule or the sheet exists."""
+    from decimal import Decimal
+
+    from .selectors import shoot_dates_of_unit
+
+    unit = Unit.objects.filter(production=access.production, kind=Unit.Kind.MAIN).order_by("pk").first()
+    dates = shoot_dates_of_unit(access=access, unit_id=unit.pk) if unit else []
+    if not dates or CallSheet.objects.filter(unit=unit, shoot_date=dates[0][1]).exists():
+        return None
+    when = dates[0][1]
+    shoot = shoot_day_get(access=access, unit_id=unit.pk, shoot_date=when)
+    sets = list(dict.fromkeys((s.scene.set_key, s.scene.set_name) for s in shoot.day.strips if s.kind == Strip.Kind.SCENE))
+    for i, (key, name) in enumerate(sets):
+        base = {**DEMO_BASE, "latitude": Decimal(DEMO_BASE["latitude"]) + Decimal("0.0015") * i,
+                "longitude": Decimal(DEMO_BASE["longitude"])}
+        location_save(access=access, set_key=key, name=name.title(), **base)
+    if access.can(Action.EDIT_PRODUCTION):
+        preferences_update(access=access, safety_contact="Unit medic: Morven Gray, 07700 900 990",
+                           safety_hotline="01632 960 999")
+    sheet = callsheet_build_from_schedule(access=access, unit_id=unit.pk, shoot_date=when)
+    callsheet_update(
+        access=access, call_sheet_id=sheet.pk, weather="Bright spells, showers from 15:00; 9°C / 4°C; wind SW 18 mph",
+        lunch="13:00, 1 h (Fish quay marquee)",
+        safety_notes="Working at the quay edge: life jackets for anyone within 2 m of the water.\n"
+                     "Safety boat on standby from 08:00; marine coordinator has the channel 4 walkie.",
+        walkie_channels="1: Production\n2: Open / talk\n3: Camera\n4: Marine and safety boat\n5: Grip and electric",
+        department_notes="Props: nets and buoys on the quay by 07:30\nWardrobe: wet-weather doubles for Maren\n"
+                         "Transport: minibus from the hotel at 06:15",
+        key_contacts=(sheet.key_contacts + "\nProduction office: 01632 960 000").strip(),
+    )
+    publish = callsheet_publish(access=access, call_sheet_id=sheet.pk)
+    recipients = list(sheet.recipients.exclude(email="").order_by("pk"))
+    for r in recipients[: max(1, len(recipients) * 3 // 4)]:  # most have confirmed by the evening before
+        recipient_open(recipient=r)
+        recipient_confirm(recipient=r)
+    for r in recipients[len(recipients) * 3 // 4:][:2]:  # a couple opened but have not confirmed yet
+        recipient_open(recipient=r)
+    report = dpr_start(access=access, unit_id=unit.pk, shoot_date=when)
+    call = sheet.general_call
+
+    def at(minutes: int) -> time:
+        return (datetime.combine(when, call) + timedelta(minutes=minutes)).time()
+
+    dpr_update(access=access, report_id=report.pk, shooting_call=at(60), first_shot=at(75), lunch_start=at(360),
+               lunch_end=at(420), first_shot_after_lunch=at(440), camera_wrap=at(655), last_out=at(710), setups=0,
+               media="Cards A001–A006, sound rolls 1–2; 1.4 TB backed up twice", weather="Bright spells, a shower at 15:30",
+               safety_meeting_held=True, accidents="None.", notes="Lost 20 min to a passing ferry's wash on the quay.")
+    scenes = list(report.scenes.all())
+    total_setups = 0
+    for i, row in enumerate(scenes):
+        last = i == len(scenes) - 1 and len(scenes) > 1
+        setups = 3 + i % 3
+        if last:  # the day's last scene was not reached: it goes back to the boneyard below
+            dpr_scene_set(access=access, report_id=report.pk, number=row.number, status=DailyReportScene.Status.NOT_SHOT)
+            continue
+        total_setups += setups
+        dpr_scene_set(access=access, report_id=report.pk, number=row.number, status=DailyReportScene.Status.COMPLETE,
+                      minutes_shot=max(1, round(row.eighths_planned / 8)), setups=setups)
+    dpr_update(access=access, report_id=report.pk, setups=total_setups)
+    dpr_delay_add(access=access, report_id=report.pk, cause="Ferry wash on the quay", minutes=20, note="Held for the water to settle")
+    for row in report.cast_times.exclude(report_time=None):
+        dpr_cast_time_set(access=access, report_id=report.pk, row_id=row.pk, report_time=row.report_time,
+                          on_set=row.on_set, meal_out=at(360), meal_in=at(420), dismissed=at(640))
+    for row in report.crew_times.all():
+        dpr_crew_time_set(access=access, report_id=report.pk, row_id=row.pk, time_in=row.time_in, time_out=at(700),
+                          meal_out=at(360), meal_in=at(420))
+    if access.can(Action.CHANGE_SCHEDULE) and report.scenes.filter(status=DailyReportScene.Status.NOT_SHOT).exists():
+        dpr_unshot_move(access=access, report_id=report.pk, to="boneyard")
+    dpr_approve(access=approver or access, report_id=report.pk)
+    sheet.refresh_from_db()
+    _audit(access, access.production.pk, "demo_seed", sheet, revision=publish.number)
+    return sheet

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.factories import CrewMemberFactory, PersonFactory, department, member
 from unitbase.callsheets import services
-from unitbase.callsheets.models import DailyReport, DailyReportScene
+from unitbase.callsheets.models import CallSheet, DailyReport, DailyReportScene
 from unitbase.callsheets.selectors import dpr_progress, sheet_data
 from unitbase.productions.authority import Role
 from unitbase.productions.models import Position
@@ -201,3 +201,21 @@ def test_unshot_move_needs_change_schedule_and_denied_changes_nothing(world):
     assert crew.post(reverse("callsheets:dpr_unshot", args=[world["production"].pk, report.pk]), {"to": "boneyard"}).status_code == 403
     assert Strip.objects.get(version=version, scene__number="2").section == Strip.Section.BOARD
     assert DailyReport.objects.count() == 1
+
+
+# --- demo ----------------------------------------------------------------------------------------------------
+
+
+def test_demo_seed(world):
+    CallSheet.objects.all().delete()
+    upm = access_production(member(world["production"], Role.UPM).user, world["production"].pk)
+    sheet = services.demo_seed_callsheets(access=upm)
+    assert sheet is not None and sheet.is_published and sheet.shoot_date == DAY1
+    data = sheet.revisions.get().snapshot
+    assert data["sun"]["sunrise"] and data["hospital"]["hospital_name"].startswith("Mid Argyll")
+    assert all(loc["map_url"].startswith("https://www.openstreetmap.org/") for loc in data["locations"])
+    assert sheet.recipients.exclude(confirmed_revision=None).count() >= 1
+    report = DailyReport.objects.get(shoot_date=DAY1)
+    assert report.status == DailyReport.Status.APPROVED
+    assert [(s.number, s.status, s.moved_to) for s in report.scenes.all()] == [("1", "complete", ""), ("2", "not_shot", "boneyard")]
+    assert services.demo_seed_callsheets(access=upm) is None  # once only
