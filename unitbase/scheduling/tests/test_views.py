@@ -233,3 +233,18 @@ def test_crew_cannot_edit_a_banner(client, production, version, ad):
     response = client.post(url("strip_edit", production, version.pk, banner.pk), {"revision": 2, "text": "Mine"})
     assert response.status_code == 403
     assert Strip.objects.get(pk=banner.pk).text == "Rain cover" and ScheduleVersion.objects.get(pk=version.pk).revision == 2
+
+
+def test_strips_are_escaped_coloured_and_dimmed_by_a_filter(client, production, version):
+    from unitbase.scripts.models import Scene
+
+    Scene.objects.filter(revision=version.script_revision, number="1").update(synopsis="<b>Maren</b> & the boat " + "x" * 100)
+    login(client, production, Role.FIRST_AD)
+    page = client.get(url("board", production, version.pk, set="PUB")).content.decode()
+    s1 = Strip.objects.get(version=version, scene__number="1")
+    li = page[page.index(f'data-strip="{s1.pk}"') - 40:]
+    li = li[:li.index("</li>")]
+    assert "sb-dim" in li and 'draggable="true"' in li and "--strip:#fff3a3" in li  # EXT DAY yellow, filtered out
+    assert "&lt;b&gt;Maren&lt;/b&gt; &amp; the boat" in li and "<b>" not in li and "…" in li
+    s5 = Strip.objects.get(version=version, scene__number="5")
+    assert "sb-dim" not in page[page.index(f'data-strip="{s5.pk}"') - 40:][:60]
