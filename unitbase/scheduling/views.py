@@ -199,6 +199,7 @@ def board(request, access, version_id):
     context.update(
         versions=list(version.schedule.versions.all()),
         schedules=selectors.schedule_list(access=access),
+        units=list(selectors.unit_list(access=access)),
         sets=sets,
         elements=Element.objects.filter(production=production).exclude(category__key="cast").select_related("category").order_by("category__order", "name")[:500],
         sort_keys=selectors.SORT_KEYS,
@@ -245,13 +246,14 @@ def move(request, access, version_id):
     def action(version, revision):
         ids = _ids(request)
         to = request.POST.get("to") or "board"
+        day, when = _int(request.POST.get("day"), "day"), _date(request.POST.get("date"), "date")
         services.strip_move(
             access=access, version_id=version.pk, revision=revision, strip_ids=ids, to=to,
-            index=_int(request.POST.get("index"), "index"), day=_int(request.POST.get("day"), "day"),
-            date=_date(request.POST.get("date"), "date"),
+            index=_int(request.POST.get("index"), "index"), day=day, date=when,
         )
         n = len(ids)
-        where = "the boneyard" if to == "boneyard" else "the board"
+        where = "the boneyard" if to == "boneyard" else (
+            f"day {day}" if day else (f"{when:%a %d %b}" if when else "the board"))
         return f"Moved {n} strip{'s' if n != 1 else ''} to {where}."
 
     return _board_edit(request, access, version_id, action)

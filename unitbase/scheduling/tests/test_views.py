@@ -248,3 +248,24 @@ def test_strips_are_escaped_coloured_and_dimmed_by_a_filter(client, production, 
     assert "&lt;b&gt;Maren&lt;/b&gt; &amp; the boat" in li and "<b>" not in li and "…" in li
     s5 = Strip.objects.get(version=version, scene__number="5")
     assert "sb-dim" not in page[page.index(f'data-strip="{s5.pk}"') - 40:][:60]
+
+
+def test_move_the_selection_to_a_day_or_a_date_and_switch_units(client, production, version, ad):
+    from unitbase.productions.models import Unit
+
+    services.auto_day_breaks(access=ad, version_id=version.pk, revision=1, by="pages", limit=16)
+    Unit.objects.create(production=production, name="Second unit", kind=Unit.Kind.SECOND)
+    login(client, production, Role.FIRST_AD)
+    page = client.get(url("board", production, version.pk)).content.decode()
+    assert 'id="to-day"' in page and "Second unit" in page
+    s1 = Strip.objects.get(version=version, scene__number="1")
+    r = client.post(url("move", production, version.pk), {"revision": 2, "strip_ids": [s1.pk], "to": "board", "day": "3"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "Moved 1 strip to day 3." in r.content.decode()
+    r = client.post(url("move", production, version.pk), {"revision": 3, "strip_ids": [s1.pk], "to": "board", "date": "2027-03-02"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "Moved 1 strip to Tue 02 Mar." in r.content.decode()
+    weekend = client.post(url("move", production, version.pk), {"revision": 4, "strip_ids": [s1.pk], "date": "2027-03-06"},
+                          HTTP_HX_REQUEST="true")
+    assert weekend.status_code == 422 and "is not a shoot day" in weekend.content.decode()
+    assert ScheduleVersion.objects.get(pk=version.pk).revision == 4

@@ -249,7 +249,7 @@
     }
     if (form.hasAttribute("data-needs-selection")) {
       const ids = orderedSelection();
-      if (!ids.length) { status("Select the strips to sort first.", true); return; }
+      if (!ids.length) { status("Select one or more strips first (click, or Space on a focused strip).", true); return; }
       ids.forEach((id) => data.append("strip_ids", id));
     }
     post(url, data);
