@@ -269,3 +269,38 @@ def test_move_the_selection_to_a_day_or_a_date_and_switch_units(client, producti
                           HTTP_HX_REQUEST="true")
     assert weekend.status_code == 422 and "is not a shoot day" in weekend.content.decode()
     assert ScheduleVersion.objects.get(pk=version.pk).revision == 4
+
+
+def test_board_page_queries_do_not_grow_with_the_board(client, production, version, ad):
+    """The whole page (board, filters, versions, warnings) in the same number of queries for 6 and 60 scenes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CastMemberFactory
+    from unitbase.productions.models import Unit
+    from unitbase.productions.permissions import access_production
+
+    from .test_services import make_script
+
+    def count(prod, v, user):
+        client.force_login(user)
+        client.get(url("board", prod, v.pk))  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("board", prod, v.pk)).status_code == 200
+        return len(ctx)
+
+    services.auto_day_breaks(access=ad, version_id=version.pk, revision=1, by="pages", limit=16)
+    small = count(production, version, ad.user)
+    big_prod = make_production(title="Big")
+    names = [f"CHAR{i}" for i in range(12)]
+    for n, name in enumerate(names, start=1):
+        CastMemberFactory(production=big_prod, character=name, cast_number=n)
+    scenes = [(str(i), "EXT" if i % 2 else "INT", f"SET{i % 9}", "NIGHT" if i % 3 else "DAY", 3 + i % 7,
+               names[i % 12: i % 12 + 3]) for i in range(1, 61)]
+    make_script(big_prod, scenes)
+    big_ad = access_production(member(big_prod, Role.FIRST_AD).user, big_prod.pk)
+    unit = Unit.objects.get(production=big_prod, kind=Unit.Kind.MAIN)
+    services.calendar_set(access=big_ad, unit_id=unit.pk, shoot_start=date(2027, 3, 1), shoot_end=date(2027, 4, 30))
+    big = services.schedule_create(access=big_ad, unit_id=unit.pk, layout="auto", by="pages", limit=16)
+    assert Strip.objects.filter(version=big).count() > 80
+    assert count(big_prod, big, big_ad.user) == small
