@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -578,6 +579,14 @@ def shooting(request, access, version_id):
 # --- iCal feeds ----------------------------------------------------------------------------------
 
 
+def _next(request, access) -> str:
+    """Where to go back to after a feed form: a same-site `next`, else the schedule."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("scheduling:home", args=[access.production.pk])
+
+
 @production_view(READ_ACTION)
 @require_POST
 def feed_create(request, access):
@@ -587,7 +596,7 @@ def feed_create(request, access):
         messages.success(request, "Made a calendar feed: copy its address into your calendar app.")
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
-    return redirect(request.POST.get("next") or reverse("scheduling:home", args=[access.production.pk]))
+    return redirect(_next(request, access))
 
 
 @production_view(READ_ACTION)
@@ -598,7 +607,7 @@ def feed_revoke(request, access, feed_id):
         messages.success(request, "Feed revoked: its address no longer works.")
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
-    return redirect(request.POST.get("next") or reverse("scheduling:home", args=[access.production.pk]))
+    return redirect(_next(request, access))
 
 
 @require_GET

@@ -304,3 +304,12 @@ def test_board_page_queries_do_not_grow_with_the_board(client, production, versi
     big = services.schedule_create(access=big_ad, unit_id=unit.pk, layout="auto", by="pages", limit=16)
     assert Strip.objects.filter(version=big).count() > 80
     assert count(big_prod, big, big_ad.user) == small
+
+
+def test_feed_forms_never_redirect_off_site(client, production, version):
+    login(client, production, Role.CREW)
+    r = client.post(url("feed_create", production), {"unit": version.schedule.unit_id, "next": "https://evil.example/x"})
+    assert r.status_code == 302 and r["Location"] == url("home", production)
+    feed = CalendarFeed.objects.get(production=production)
+    r = client.post(url("feed_revoke", production, feed.pk), {"next": url("versions", production)})
+    assert r["Location"] == url("versions", production)
