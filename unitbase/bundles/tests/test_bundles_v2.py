@@ -91,6 +91,11 @@ def _add_money_and_time(production) -> None:
         spending.receipt_add(access=as_crew, envelope_id=envelope.pk, date=dt.date(2027, 3, 3), account_code=code,
                              description="Gaffer tape", amount="42.50",
                              file=SimpleUploadedFile("tape.png", PNG, content_type="image/png"))
+    from unitbase.callsheets.models import CallSheet
+    from unitbase.callsheets.services import demo_seed_callsheets
+
+    if not CallSheet.objects.filter(production=production).exists():
+        demo_seed_callsheets(access=upm)  # a published call sheet, recipients with secret links, a DPR
     if not Timecard.objects.filter(production=production).exists():
         crew = CrewMember.objects.get(production=production, person__user=crew_user)
         deal = PayrollDeal.objects.filter(crew_member=crew).first() or payroll.deal_set(
@@ -116,7 +121,8 @@ def test_round_trip_of_the_full_demo_loses_nothing(full_demo):
     source_counts = owned_counts(production)
     # The demo plus the added rows reach well beyond the foundation.
     for label in ["scripts.scene", "scripts.tag", "scheduling.strip", "budgets.detailline", "budgets.receipt",
-                  "payroll.timecard", "approvals.approvalrequest", "approvals.approvalstep"]:
+                  "payroll.timecard", "approvals.approvalrequest", "approvals.approvalstep", "callsheets.callsheet",
+                  "callsheets.recipient", "callsheets.dailyreport"]:
         assert source_counts.get(label, 0) > 0, label
     first = export(production)
     assert first["schema_version"] == SCHEMA_VERSION == 2
