@@ -379,10 +379,14 @@ class CompareOut(Schema):
 
 
 @router.get("/{production_id}/schedule/compare", response=CompareOut)
-def compare(request, production_id: int, a: int, b: int):
+def compare(request, production_id: int, a: int | None = None, b: int | None = None):
     """Two versions side by side: scenes that moved (day number, None for the boneyard, "absent"),
     shoot days added and removed, and the cast whose day out of days changes (each pair is [a, b])."""
     access = api_access(request, production_id)
+    if a is None or b is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"a" if a is None else "b": "Give the ids of the two versions to compare, as ?a=&b=."})
     va, vb = _version(access, a), _version(access, b)
     cmp = reports.compare_versions(access=access, a=va, b=vb)
     return {

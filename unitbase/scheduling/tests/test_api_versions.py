@@ -134,3 +134,8 @@ def test_calendar_days_and_preferences(client, production, unit, calendar):
     assert bad.status_code == 422
     assert client.patch(f"{base(production)}/preferences", {"drop_gap_days": 3}, **J, **crew).status_code == 403
     assert SchedulePreferences.objects.get(production=production).colour_ext_day == "#ffee00"
+
+
+def test_compare_needs_both_versions(client, production, version):
+    r = client.get(f"{base(production)}/compare?a={version.pk}", **auth(production, Role.CREW))
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["b"]
