@@ -339,3 +339,12 @@ def dpr_progress(*, access: ProductionAccess, report: DailyReport) -> Progress:
         minutes_shot_today=today["minutes"], minutes_shot_to_date=minutes_to_date,
         setups_today=report.setups, setups_to_date=setups_to_date, total_eighths=total, days_ahead=days_ahead,
     )
+
+
+def shoot_progress_panel(access: ProductionAccess):
+    """The production dashboard's shoot-progress tile, from the latest production report."""
+    latest = dpr_list(access=access).first()
+    if latest is None:
+        return None
+    return "callsheets/_dashboard_progress.html", {"progress": dpr_progress(access=access, report=latest),
+                                                   "report": latest}

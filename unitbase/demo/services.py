@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from unitbase.budgets.demo import demo_seed_budget
+from unitbase.callsheets.services import demo_seed_callsheets
 from unitbase.core.audit import audit_record, diff_fields
+from unitbase.payroll.services import demo_seed_payroll
 from unitbase.people.models import Person
 from unitbase.people.services import cast_member_create, crew_member_hire, person_create
 from unitbase.productions.authority import Action, Role
@@ -125,6 +129,16 @@ def demo_create() -> tuple[Production, bool]:
     # The UPM builds the stripboard from the breakdown: calendar, an applied shooting schedule and a draft.
     schedule_demo_seed(access=as_upm, shoot_start=data.SHOOT_START, shoot_end=data.SHOOT_END,
                        prep_start=data.PREP_START, wrap_end=data.WRAP_END)
+
+    # The producer locks a shooting budget; purchase orders, invoices and actuals follow.
+    demo_seed_budget(access=as_producer, shoot_start=data.SHOOT_START)
+
+    # Day 1: the call sheet goes out and comes back confirmed; the production report is approved.
+    as_pm = access_production(users["pm@demo.unitbase.test"], production.pk)
+    demo_seed_callsheets(access=as_upm, approver=as_pm)
+
+    # First shoot week's timecards: crew deals under the UK crew pack, some submitted and approved.
+    demo_seed_payroll(access=as_upm, week_ending=data.SHOOT_START + timedelta(days=5))
 
     # A few changes a real office makes in prep, so the audit trail and members page have content.
     authority_rule_set(access=as_producer, action=Action.APPROVE_PURCHASE, role=Role.DEPARTMENT_HEAD,

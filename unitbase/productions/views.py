@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .authority import MONEY_ACTIONS, Action, Role
+from .dashboard import panels_for
 from .decorators import production_view
 from .forms import (
     AuditFilterForm,
@@ -95,6 +96,7 @@ def dashboard(request, access: ProductionAccess):
         "events": list(audit_event_list(access=access)[:8]) if can_audit else None,
         "can_invite": access.can(Action.MANAGE_MEMBERS),
         "can_edit": access.can(Action.EDIT_PRODUCTION),
+        "panels": panels_for(access),
     }
     return render(request, "productions/dashboard.html", context)
 

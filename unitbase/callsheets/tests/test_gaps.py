@@ -219,3 +219,17 @@ def test_demo_seed(world):
     assert report.status == DailyReport.Status.APPROVED
     assert [(s.number, s.status, s.moved_to) for s in report.scenes.all()] == [("1", "complete", ""), ("2", "not_shot", "boneyard")]
     assert services.demo_seed_callsheets(access=upm) is None  # once only
+
+
+def test_dashboard_shows_shoot_progress_from_the_latest_report(client):
+    from django.core.management import call_command
+
+    from unitbase.demo.services import demo_production
+
+    call_command("demo", verbosity=0)
+    production = demo_production()
+    client.post("/accounts/login/", {"username": "pm@demo.unitbase.test", "password": "unitbase-demo"})
+    response = client.get(f"/p/{production.pk}/")
+    assert response.status_code == 200
+    assert b"Pages shot / scheduled to" in response.content
+    assert b"of the script shot" in response.content
