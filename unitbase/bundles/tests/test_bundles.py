@@ -48,9 +48,7 @@ def export(production: Production, email: str = PRODUCER) -> dict:
 def wipe_everything() -> None:
     """Empty the database of everything a bundle carries (audit events are append-only and
     stay, under the old production id, which no export of the new production reads)."""
-    CrewMember.objects.all().delete()
-    CastMember.objects.all().delete()
-    Production.objects.all().delete()
+    Production.objects.all().delete()  # cascades to everything the productions own
     get_user_model().objects.all().delete()
 
 
