@@ -80,6 +80,27 @@ def test_cli_bad_input(world, tmp_path):
     assert not out.exists()
 
 
+def test_cli_takes_the_title_slug(world, tmp_path):
+    from tests.factories import make_production
+
+    production = world["production"]
+    out = tmp_path / "slug.pdf"
+    call_command("callsheet", "pdf", "--production", "harbour-lights", "--date", DAY1.isoformat(), "--output", str(out),
+                 "--as", world["ad_user"].email, stderr=io.StringIO())
+    with pdfplumber.open(out) as doc:
+        text = "\n".join(p.extract_text() or "" for p in doc.pages)
+    assert production.title in text and "HARBOUR" in text
+    out.unlink()
+    make_production(title="Harbour Lights!")  # same slug, different title: ambiguous by slug, not by exact title
+    with pytest.raises(CommandError, match="more than one production"):
+        call_command("callsheet", "pdf", "--production", "harbour-lights", "--date", DAY1.isoformat(), "-o", str(out),
+                     "--as", world["ad_user"].email)
+    assert not out.exists()
+    call_command("callsheet", "pdf", "--production", "Harbour Lights", "--date", DAY1.isoformat(), "-o", str(out),
+                 "--as", world["ad_user"].email, stderr=io.StringIO())
+    assert out.read_bytes().startswith(b"%PDF")
+
+
 # --- key contacts -----------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
-"""`unitbase callsheet pdf --production ID|TITLE --date YYYY-MM-DD --output FILE [--unit NAME] [--as EMAIL]`.
+"""`unitbase callsheet pdf --production SLUG|ID|TITLE --date YYYY-MM-DD --output FILE [--unit NAME] [--as EMAIL]`.
 
 Writes the day's call sheet as a PDF: the newest published revision, else the draft (marked DRAFT).
-Productions have no slug: `--production` takes the id (shown in the URL) or the exact title.
+`--production` takes the title's slug (`django.utils.text.slugify(title)`, e.g. `low-water`), the id (shown in
+the URL) or the exact title.
 Without `--as`, the command acts as the production's producer."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
 
 from unitbase.callsheets import selectors
 from unitbase.callsheets.exports import callsheet_pdf
@@ -21,13 +23,19 @@ from unitbase.productions.permissions import ActionDenied, ProductionNotFound, a
 
 
 def _production(value: str) -> Production:
+    """By id, then exact title (case-insensitive), then title slug (`slugify(title)`, e.g. `low-water`)."""
     value = value.strip()
-    found = Production.objects.filter(pk=int(value)) if value.isdigit() else Production.objects.filter(title__iexact=value)
-    found = list(found[:2])
+    found = list(Production.objects.filter(pk=int(value))) if value.isdigit() else []
     if not found:
-        raise CommandError(f"--production: no production {value!r}", returncode=2)
+        found = list(Production.objects.filter(title__iexact=value)[:2])
+    if not found and value:
+        wanted = slugify(value)
+        found = [p for p in Production.objects.only("pk", "title").order_by("pk").iterator() if slugify(p.title) == wanted]
+        found = list(Production.objects.filter(pk__in=[p.pk for p in found[:2]]))
+    if not found:
+        raise CommandError(f"--production: no production {value!r} (give its slug, id or exact title)", returncode=2)
     if len(found) > 1:
-        raise CommandError(f"--production: more than one production is called {value!r}; give its id", returncode=2)
+        raise CommandError(f"--production: more than one production matches {value!r}; give its id", returncode=2)
     return found[0]
 
 
@@ -37,7 +45,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         pdf = sub.add_parser("pdf", help="Write the call sheet of a shoot date as a PDF.")
-        pdf.add_argument("--production", required=True, help="The production's id or exact title.")
+        pdf.add_argument("--production", required=True, help="The production's slug (e.g. low-water), id or exact title.")
         pdf.add_argument("--date", required=True, help="Shoot date, YYYY-MM-DD.")
         pdf.add_argument("--output", "-o", required=True, metavar="FILE", help="Where to write the PDF.")
         pdf.add_argument("--unit", default="", help="Unit name (default: the main unit).")
