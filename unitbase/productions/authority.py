@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     EDIT_BUDGET = "edit_budget", "Edit the budget"
     APPROVE_PURCHASE = "approve_purchase", "Approve purchases (up to an amount)"
     CHANGE_SCHEDULE = "change_schedule", "Change the schedule"
+    APPROVE_SCHEDULE_CHANGE = "approve_schedule_change", "Change a locked, applied schedule"
     PUBLISH_CALL_SHEET = "publish_call_sheet", "Publish call sheets"
     APPROVE_TIMECARDS = "approve_timecards", "Approve timecards"
     EXPORT_PRODUCTION = "export_production", "Export the whole production"
@@ -96,6 +97,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, Decimal | None]]] = {
     A.CHANGE_SCHEDULE: {
         r: (S.ALL, None) for r in [R.UPM, R.LINE_PRODUCER, R.PRODUCTION_MANAGER, R.FIRST_AD]
     },
+    A.APPROVE_SCHEDULE_CHANGE: {r: (S.ALL, None) for r in [R.UPM, R.PRODUCER]},
     A.PUBLISH_CALL_SHEET: {
         r: (S.ALL, None)
         for r in [R.UPM, R.PRODUCTION_MANAGER, R.PRODUCTION_COORDINATOR, R.FIRST_AD]

@@ -335,7 +335,7 @@ def _status_route(verb: str, service, doc: str):
 
 
 _status_route("publish", services.version_publish, "Publish a draft version.")
-_status_route("lock", services.version_lock, "Lock a version: the approved plan; only the UPM or a producer may change it then.")
+_status_route("lock", services.version_lock, "Lock a version: the approved plan; only members with approve_schedule_change (default UPM, producer) may change it then.")
 _status_route("unlock", services.version_unlock, "Unlock a locked version (UPM or producer).")
 _status_route("apply", services.version_apply, "Apply a published or locked version: call sheets read it.")
 

@@ -3,21 +3,22 @@
 Reading (board, versions, reports, calendar) is open to every member (view_production). Changing a
 schedule, its calendar, availability and preferences needs change_schedule (by default the UPM,
 line producer, production manager and 1st AD). A *locked* version is the approved plan: it refuses
-every change unless the acting role is UPM or producer (the approvers named in the domain spec),
-who may also unlock it. Anyone with change_schedule can duplicate a locked version and work on the
-copy. This is a simple stand-in for the approvals app, which may replace the role test later.
+every change (and replacing it as the applied version) unless the acting member holds
+approve_schedule_change in the production's authority matrix (by default the UPM and producer, the
+approvers named in the domain spec), who may also unlock it. Anyone with change_schedule can
+duplicate a locked version and work on the copy.
 """
 
 from __future__ import annotations
 
-from unitbase.productions.authority import Action, Role
+from unitbase.productions.authority import Action
 from unitbase.productions.permissions import ActionDenied, ProductionAccess
 
 from .models import ScheduleVersion
 
 READ_ACTION = Action.VIEW_PRODUCTION
 EDIT_ACTION = Action.CHANGE_SCHEDULE
-LOCKED_EDIT_ROLES = frozenset({Role.UPM, Role.PRODUCER})
+LOCKED_EDIT_ACTION = Action.APPROVE_SCHEDULE_CHANGE
 
 
 def access_version(access: ProductionAccess, version_id: int) -> ScheduleVersion:
@@ -29,8 +30,13 @@ def access_version(access: ProductionAccess, version_id: int) -> ScheduleVersion
 
 def can_edit_version(access: ProductionAccess, version: ScheduleVersion) -> bool:
     if version.status == ScheduleVersion.Status.LOCKED:
-        return access.role in LOCKED_EDIT_ROLES
+        return can_change_locked(access)
     return access.can(EDIT_ACTION)
+
+
+def can_change_locked(access: ProductionAccess) -> bool:
+    """May this member change (or unlock, or replace as applied) a locked version? The matrix decides."""
+    return access.can(LOCKED_EDIT_ACTION)
 
 
 def require_edit_version(access: ProductionAccess, version: ScheduleVersion) -> None:
@@ -38,7 +44,8 @@ def require_edit_version(access: ProductionAccess, version: ScheduleVersion) -> 
         return
     if version.status == ScheduleVersion.Status.LOCKED:
         raise ActionDenied(
-            EDIT_ACTION,
-            f"“{version.name}” is locked: only the UPM or a producer may change it. Duplicate it to work on a copy.",
+            LOCKED_EDIT_ACTION,
+            f"“{version.name}” is locked: changing it needs the “{LOCKED_EDIT_ACTION.label}” approval "
+            "(by default the UPM or a producer). Duplicate it to work on a copy.",
         )
     raise ActionDenied(EDIT_ACTION)

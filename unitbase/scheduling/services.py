@@ -35,7 +35,7 @@ from .models import (
     Strip,
     shoot_dates,
 )
-from .permissions import EDIT_ACTION, LOCKED_EDIT_ROLES, access_version, require_edit_version
+from .permissions import EDIT_ACTION, access_version, can_change_locked, require_edit_version
 
 BOARD = Strip.Section.BOARD
 BONEYARD = Strip.Section.BONEYARD
@@ -351,7 +351,7 @@ def version_lock(*, access: ProductionAccess, version_id: int, revision: int) ->
 
 @transaction.atomic
 def version_unlock(*, access: ProductionAccess, version_id: int, revision: int) -> ScheduleVersion:
-    version = _edit(access, version_id, revision)  # only UPM/producer pass for a locked version
+    version = _edit(access, version_id, revision)  # only approve_schedule_change passes for a locked version
     if version.status != ScheduleVersion.Status.LOCKED:
         raise ValidationError({"status": f"“{version.name}” is not locked."})
     version.status, version.locked_at = ScheduleVersion.Status.PUBLISHED, None
@@ -363,12 +363,12 @@ def version_unlock(*, access: ProductionAccess, version_id: int, revision: int) 
 @transaction.atomic
 def version_apply(*, access: ProductionAccess, version_id: int, revision: int) -> ScheduleVersion:
     """Make this the unit's applied version (the one call sheets read). Applying replaces the
-    current applied version, so a locked applied version may only be replaced by the UPM or a producer."""
+    current applied version, so a locked applied version may only be replaced by a member with approve_schedule_change."""
     version = _edit(access, version_id, revision)
     if version.status == ScheduleVersion.Status.DRAFT:
         raise ValidationError({"status": "Publish the version before applying it."})
     current = ScheduleVersion.objects.filter(schedule=version.schedule, is_applied=True).exclude(pk=version.pk).first()
-    if current and current.status == ScheduleVersion.Status.LOCKED and access.role not in LOCKED_EDIT_ROLES:
+    if current and current.status == ScheduleVersion.Status.LOCKED and not can_change_locked(access):
         require_edit_version(access, current)
     if current:
         ScheduleVersion.objects.filter(pk=current.pk).update(is_applied=False, revision=F("revision") + 1)

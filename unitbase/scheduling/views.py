@@ -35,7 +35,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import CalendarFeed, ScheduleVersion, Strip
-from .permissions import EDIT_ACTION, READ_ACTION, can_edit_version
+from .permissions import EDIT_ACTION, READ_ACTION, can_change_locked, can_edit_version
 
 
 def _is_htmx(request) -> bool:
@@ -365,7 +365,7 @@ def versions(request, access):
     schedules = selectors.schedule_list(access=access)
     return render(request, "scheduling/versions.html", {
         "schedules": schedules, "can_edit": access.can(EDIT_ACTION),
-        "locked_editor": access.role in services.LOCKED_EDIT_ROLES,
+        "locked_editor": can_change_locked(access),
     })
 
 
@@ -400,12 +400,12 @@ def version_action(request, access, version_id, verb):
         messages.error(request, str(exc))
         return render(request, "scheduling/versions.html", {
             "schedules": selectors.schedule_list(access=access), "can_edit": access.can(EDIT_ACTION),
-            "locked_editor": access.role in services.LOCKED_EDIT_ROLES}, status=409)
+            "locked_editor": can_change_locked(access)}, status=409)
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
         return render(request, "scheduling/versions.html", {
             "schedules": selectors.schedule_list(access=access), "can_edit": access.can(EDIT_ACTION),
-            "locked_editor": access.role in services.LOCKED_EDIT_ROLES}, status=422)
+            "locked_editor": can_change_locked(access)}, status=422)
     return redirect("scheduling:versions", access.production.pk)
 
 
