@@ -119,10 +119,21 @@ class _FeedAccess:
         self.production = production
 
 
+def _engaged_on(crew, day: date) -> bool:
+    """A crew member works the unit's shoot days inside their engagement (open ends count as open)."""
+    return (crew.start_date is None or crew.start_date <= day) and (crew.end_date is None or day <= crew.end_date)
+
+
 def ical_for_feed(feed: CalendarFeed) -> str:
     production = feed.production
     access = _FeedAccess(production)
-    units = [feed.unit] if feed.unit_id else list(production.units.order_by("id"))
+    crew = feed.crew_member
+    if feed.unit_id:
+        units = [feed.unit]
+    elif crew is not None and crew.unit_id:
+        units = [crew.unit]
+    else:
+        units = list(production.units.order_by("id"))
     events: list[dict[str, Any]] = []
     member = feed.cast_member
     for unit in units:
@@ -133,15 +144,18 @@ def ical_for_feed(feed: CalendarFeed) -> str:
         for day in board.days:
             if not day.date:
                 continue
+            if crew is not None and not _engaged_on(crew, day.date):
+                continue
             scenes = [s for s in day.strips if s.kind == "scene"]
             if member is not None:
                 scenes = [s for s in scenes if member.pk in {c.pk for c in s.cast_members}]
                 if not scenes:
                     continue
             desc = "\n".join(f"Sc {s.label} {s.scene.int_ext} {s.scene.set_name} {s.dn} {s.pages} pg" for s in scenes)
-            who = f" — {member.character}" if member else ""
+            who = f" — {member.character}" if member else (f" — {crew.person.name}" if crew else "")
+            suffix = f"-c{member.pk}" if member else (f"-w{crew.pk}" if crew else "")
             events.append({
-                "key": f"{unit.pk}-{day.number}-{day.date:%Y%m%d}" + (f"-c{member.pk}" if member else ""), "date": day.date,
+                "key": f"{unit.pk}-{day.number}-{day.date:%Y%m%d}{suffix}", "date": day.date,
                 "summary": f"{production.title}: {unit.name} day {day.number} of {total}{who}",
                 "description": f"{len(scenes)} scenes, {eighths_label(sum(s.eighths for s in scenes))} pages\n{desc}",
             })
@@ -151,4 +165,6 @@ def ical_for_feed(feed: CalendarFeed) -> str:
                            "summary": f"{production.title}: {row.get_status_display()} — {member.character}",
                            "description": row.note})
     name = production.title + (f" — {feed.unit.name}" if feed.unit_id else "") + (f" — {member.character}" if member else "")
+    if crew is not None:
+        name += f" — {crew.person.name}"
     return ical_text(name=name, events=sorted(events, key=lambda e: e["date"]), uid_prefix=f"ub{production.pk}-f{feed.pk}")

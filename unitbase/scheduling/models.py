@@ -19,7 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from unitbase.people.models import CastMember
+from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.models import Production, Unit
 from unitbase.scripts.models import Scene, ScriptRevision
 
@@ -254,11 +254,13 @@ class Availability(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A secret, revocable iCal URL: of the production, of a unit, or of one cast member's work days."""
+    """A secret, revocable iCal URL: of the production, of a unit, or of one person's work days (a
+    cast member's scheduled days, or a crew member's shoot days within their engagement dates)."""
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="calendar_feeds")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     cast_member = models.ForeignKey(CastMember, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    crew_member = models.ForeignKey(CrewMember, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -266,9 +268,19 @@ class CalendarFeed(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cast_member__isnull=True) | Q(crew_member__isnull=True), name="feed_one_person",
+            ),
+        ]
 
     def __str__(self) -> str:
-        target = self.cast_member.character if self.cast_member_id else (self.unit.name if self.unit_id else "production")
+        if self.cast_member_id:
+            target = self.cast_member.character
+        elif self.crew_member_id:
+            target = f"{self.crew_member.person.name}'s work days"
+        else:
+            target = self.unit.name if self.unit_id else "production"
         return f"iCal feed of {target}"
 
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from unitbase.core.audit import audit_record
-from unitbase.people.models import CastMember
+from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.models import Unit
 from unitbase.productions.permissions import ProductionAccess
 from unitbase.scripts.models import Scene, ScriptRevision
@@ -627,18 +627,31 @@ def strip_sort(*, access: ProductionAccess, version_id: int, revision: int, stri
 
 
 @transaction.atomic
-def feed_create(*, access: ProductionAccess, unit_id: int | None = None, cast_member_id: int | None = None) -> CalendarFeed:
-    """A secret iCal URL. Anyone may make a feed of their production or unit; a feed of a cast
-    member's days needs change_schedule (it discloses that person's calendar)."""
+def feed_create(
+    *, access: ProductionAccess, unit_id: int | None = None, cast_member_id: int | None = None,
+    crew_member_id: int | None = None,
+) -> CalendarFeed:
+    """A secret iCal URL. Anyone may make a feed of their production or unit, and of their own work
+    days (their cast or crew engagement); a feed of someone else's days needs change_schedule (it
+    discloses that person's calendar). A crew member's work days are the shoot days of their unit
+    (every unit if they have none) within their engagement's start and end dates."""
+    if cast_member_id and crew_member_id:
+        raise ValidationError({"crew_member": "A feed follows one person: choose a cast member or a crew member."})
     unit = _unit(access, unit_id) if unit_id else None
-    member = None
+    cast_member = crew_member = None
     if cast_member_id:
-        access.require(EDIT_ACTION)
-        member = CastMember.objects.filter(production=access.production, pk=cast_member_id).first()
-        if member is None:
+        cast_member = CastMember.objects.filter(production=access.production, pk=cast_member_id).select_related("person").first()
+        if cast_member is None:
             raise ValidationError({"cast_member": "No such cast member in this production."})
-    feed = CalendarFeed.objects.create(production=access.production, unit=unit, cast_member=member,
-                                       token=secrets.token_urlsafe(32), created_by=access.user)
+    if crew_member_id:
+        crew_member = CrewMember.objects.filter(production=access.production, pk=crew_member_id).select_related("person").first()
+        if crew_member is None:
+            raise ValidationError({"crew_member": "No such crew member in this production."})
+    person = (cast_member or crew_member).person if (cast_member or crew_member) else None
+    if person is not None and not (person.user_id and person.user_id == access.user.pk):
+        access.require(EDIT_ACTION)
+    feed = CalendarFeed.objects.create(production=access.production, unit=unit, cast_member=cast_member,
+                                       crew_member=crew_member, token=secrets.token_urlsafe(32), created_by=access.user)
     _audit(access, "feed_create", feed)
     return feed
 

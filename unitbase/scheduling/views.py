@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.decorators import production_view
 from unitbase.scripts.models import BreakdownCategory, Element, Scene
 
@@ -462,7 +463,12 @@ def calendar_page(request, access, unit_id):
     if calendar:
         context["months"] = cal.month_grid(access=access, unit=unit)
         context["exceptions"] = calendar.days.all()
-        context["feeds"] = CalendarFeed.objects.filter(production=access.production, revoked_at__isnull=True).select_related("unit", "cast_member")
+        context["feeds"] = CalendarFeed.objects.filter(production=access.production, revoked_at__isnull=True).select_related(
+            "unit", "cast_member", "crew_member__person")
+        context["my_engagements"] = _my_engagements(access)
+        if context["can_edit"]:
+            context["feed_cast"] = CastMember.objects.filter(production=access.production).select_related("person")
+            context["feed_crew"] = CrewMember.objects.filter(production=access.production).select_related("person", "position")
     return render(request, "scheduling/calendar.html", context, status=status)
 
 
@@ -579,6 +585,20 @@ def shooting(request, access, version_id):
 # --- iCal feeds ----------------------------------------------------------------------------------
 
 
+def _my_engagements(access) -> list[tuple[str, int, str]]:
+    """The signed-in user's own cast and crew engagements here: (form field, id, label), for the
+    "feed of my work days" buttons."""
+    rows: list[tuple[str, int, str]] = [
+        ("cast_member", c.pk, c.character)
+        for c in CastMember.objects.filter(production=access.production, person__user=access.user)
+    ]
+    rows += [
+        ("crew_member", c.pk, str(c.position))
+        for c in CrewMember.objects.filter(production=access.production, person__user=access.user).select_related("position")
+    ]
+    return rows
+
+
 def _next(request, access) -> str:
     """Where to go back to after a feed form: a same-site `next`, else the schedule."""
     target = request.POST.get("next", "")
@@ -592,7 +612,8 @@ def _next(request, access) -> str:
 def feed_create(request, access):
     try:
         services.feed_create(access=access, unit_id=_int(request.POST.get("unit"), "unit"),
-                             cast_member_id=_int(request.POST.get("cast_member"), "cast_member"))
+                             cast_member_id=_int(request.POST.get("cast_member"), "cast_member"),
+                             crew_member_id=_int(request.POST.get("crew_member"), "crew_member"))
         messages.success(request, "Made a calendar feed: copy its address into your calendar app.")
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
@@ -614,7 +635,7 @@ def feed_revoke(request, access, feed_id):
 def ical(request, production_id, token):
     """A feed behind its secret token; no login (calendar apps cannot sign in)."""
     feed = CalendarFeed.objects.filter(production_id=production_id, token=token, revoked_at__isnull=True).select_related(
-        "production", "unit", "cast_member").first()
+        "production", "unit", "cast_member", "crew_member__person", "crew_member__unit").first()
     if feed is None:
         raise Http404("No such feed.")
     body = cal.ical_for_feed(feed)

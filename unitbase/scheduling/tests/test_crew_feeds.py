@@ -1,0 +1,102 @@
+# ruff: noqa: F811  (fixtures imported from test_services are used as parameters)
+"""Personal iCal feeds of crew: their work days are the unit's shoot days within their engagement
+dates; behind a secret, revocable URL; their own feed for themselves, anyone's for schedule editors."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.factories import CrewMemberFactory, make_production, member
+from unitbase.productions.authority import Role
+from unitbase.productions.permissions import ActionDenied, access_production
+from unitbase.scheduling import services
+from unitbase.scheduling.models import CalendarFeed
+
+from .test_services import ad, calendar, cast, production, script, unit, upm, version  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def ical_url(production, token):
+    return reverse("scheduling:ical", args=[production.pk, token])
+
+
+@pytest.fixture
+def applied(ad, version):
+    # Four shoot days: Mon 1 – Thu 4 March 2027.
+    services.auto_day_breaks(access=ad, version_id=version.pk, revision=1, by="pages", limit=16)
+    services.version_publish(access=ad, version_id=version.pk, revision=2)
+    services.version_apply(access=ad, version_id=version.pk, revision=3)
+    return version
+
+
+@pytest.fixture
+def gaffer(production):
+    """A crew member who is also a signed-in member, engaged 2–3 March."""
+    m = member(production, Role.CREW)
+    crew = CrewMemberFactory(production=production, start_date=date(2027, 3, 2), end_date=date(2027, 3, 3))
+    crew.person.user = m.user
+    crew.person.save()
+    return crew
+
+
+def dates_of(body: str) -> list[str]:
+    return [line.split(":")[1] for line in body.split("\r\n") if line.startswith("DTSTART;VALUE=DATE:")]
+
+
+def test_crew_feed_lists_shoot_days_within_the_engagement(client, production, applied, gaffer):
+    me = access_production(gaffer.person.user, production.pk)
+    feed = services.feed_create(access=me, crew_member_id=gaffer.pk)
+    assert feed.crew_member == gaffer and feed.cast_member is None and len(feed.token) >= 40
+    body = client.get(ical_url(production, feed.token)).content.decode()
+    assert dates_of(body) == ["20270302", "20270303"]
+    assert f"X-WR-CALNAME:Schedule Test — {gaffer.person.name}" in body.replace("\r\n ", "")
+    services.feed_revoke(access=me, feed_id=feed.pk)
+    assert client.get(ical_url(production, feed.token)).status_code == 404
+
+
+def test_open_ended_engagement_gets_every_shoot_day(client, production, applied, ad):
+    crew = CrewMemberFactory(production=production, start_date=date(2027, 3, 3))
+    feed = services.feed_create(access=ad, crew_member_id=crew.pk)  # editors may make anyone's feed
+    assert dates_of(client.get(ical_url(production, feed.token)).content.decode()) == ["20270303", "20270304"]
+
+
+def test_someone_elses_crew_feed_is_refused_and_nothing_is_made(production, applied, gaffer):
+    other = access_production(member(production, Role.CREW).user, production.pk)
+    with pytest.raises(ActionDenied):
+        services.feed_create(access=other, crew_member_id=gaffer.pk)
+    assert not CalendarFeed.objects.exists()
+
+
+def test_bad_crew_feed_requests_change_nothing(production, applied, gaffer, ad, cast):
+    foreign = CrewMemberFactory(production=make_production(title="Other"))
+    with pytest.raises(ValidationError):
+        services.feed_create(access=ad, crew_member_id=foreign.pk)
+    with pytest.raises(ValidationError):
+        services.feed_create(access=ad, crew_member_id=gaffer.pk, cast_member_id=cast["TOBY"].pk)
+    assert not CalendarFeed.objects.exists()
+
+
+def test_calendar_page_offers_my_work_days_feed(client, production, unit, applied, gaffer):
+    client.force_login(gaffer.person.user)
+    page = reverse("scheduling:calendar", args=[production.pk, unit.pk])
+    html = client.get(page).content.decode()
+    assert "New feed of my work days" in html and f'name="crew_member" value="{gaffer.pk}"' in html
+    response = client.post(reverse("scheduling:feed_create", args=[production.pk]),
+                           {"crew_member": gaffer.pk, "next": page})
+    assert response.status_code == 302
+    feed = CalendarFeed.objects.get(crew_member=gaffer)
+    assert feed.created_by == gaffer.person.user
+    assert feed.token in client.get(page).content.decode()
+
+
+def test_editors_may_make_a_feed_of_any_crew_member_from_the_calendar_page(client, production, unit, applied, gaffer):
+    m = member(production, Role.FIRST_AD)
+    client.force_login(m.user)
+    page = reverse("scheduling:calendar", args=[production.pk, unit.pk])
+    html = client.get(page).content.decode()
+    assert '<label for="feed-crew">Crew member</label>' in html and f'<option value="{gaffer.pk}">' in html
+    client.post(reverse("scheduling:feed_create", args=[production.pk]), {"crew_member": gaffer.pk, "cast_member": "", "next": page})
+    assert CalendarFeed.objects.get().crew_member == gaffer
