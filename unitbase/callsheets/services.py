@@ -764,11 +764,13 @@ def dpr_unshot_move(*, access: ProductionAccess, report_id: int, to: str = "bone
     """Send the day's unshot scenes back to the boneyard, or to the end of shoot day `day`, on the unit's
     applied schedule, through the scheduling services (so the schedule's own rules apply: the
     *Change the schedule* action, the lock rule, the version's revision). Only scenes recorded as not
-    shot and not moved yet; `scene_numbers` narrows it. Returns how many strips moved.
+    shot or part shot and not moved yet; `scene_numbers` narrows it. Returns how many strips moved.
 
-    Part-shot scenes stay where they are: split the strip on the stripboard to move the remainder."""
-    from unitbase.scheduling.selectors import version_applied
-    from unitbase.scheduling.services import BOARD, BONEYARD, strip_move
+    A part-shot scene's strip on the reported day is split (`strip_split`): the part shot (its
+    `eighths_shot`) stays on the day, the remainder is moved like an unshot scene."""
+    from unitbase.scheduling.models import ScheduleVersion
+    from unitbase.scheduling.selectors import board_get, version_applied
+    from unitbase.scheduling.services import BOARD, BONEYARD, strip_move, strip_split
 
     access.require(EDIT)
     report = DailyReport.objects.select_for_update().get(pk=dpr_get(access=access, report_id=report_id).pk)
@@ -776,23 +778,54 @@ def dpr_unshot_move(*, access: ProductionAccess, report_id: int, to: str = "bone
         raise ValidationError({"to": "Move unshot scenes to the boneyard or to a shoot day."})
     if to == "day" and (day is None or day <= report.day_number):
         raise ValidationError({"day": f"Choose a later shoot day than day {report.day_number}."})
-    rows = [r for r in report.scenes.filter(status=DailyReportScene.Status.NOT_SHOT, moved_to="").exclude(scene=None)
+    movable = (DailyReportScene.Status.NOT_SHOT, DailyReportScene.Status.PART)
+    rows = [r for r in report.scenes.filter(status__in=movable, moved_to="").exclude(scene=None)
             if not scene_numbers or r.number in scene_numbers]
     if not rows:
-        raise ValidationError({"scenes": "No unshot scenes left to move on this report."})
+        raise ValidationError({"scenes": "No unshot scenes (or part-shot remainders) left to move on this report."})
     version = version_applied(access=access, unit_id=report.unit_id)
     if version is None:
         raise ValidationError({"scenes": "This unit has no applied schedule."})
-    scene_ids = {r.scene_id for r in rows}
-    strip_ids = list(Strip.objects.filter(version=version, section=BOARD, kind=Strip.Kind.SCENE, scene_id__in=scene_ids)
-                     .values_list("pk", flat=True))
+    board = board_get(access=access, version=version)
+    reported_day = board.day_of_date(report.shoot_date)
+    day_strips = [s for s in (reported_day.strips if reported_day else []) if s.kind == Strip.Kind.SCENE]
+    on_board = list(Strip.objects.filter(version=version, section=BOARD, kind=Strip.Kind.SCENE,
+                                         scene_id__in={r.scene_id for r in rows}).select_related("scene"))
+    to_split: list[tuple[Strip, int]] = []
+    strip_ids: list[int] = []
+    for row in rows:
+        here = [s for s in day_strips if s.scene_id == row.scene_id]
+        if row.status == DailyReportScene.Status.NOT_SHOT:
+            # The scene's strips on the reported day; if it is no longer there, wherever it is on the board.
+            strip_ids += [s.pk for s in here] or [s.pk for s in on_board if s.scene_id == row.scene_id]
+            continue
+        if not here:
+            raise ValidationError({"scenes": f"Scene {row.number} is no longer on day {report.day_number} of the "
+                                             "applied schedule: move its remainder on the stripboard."})
+        strip = here[0]
+        if row.eighths_shot < 1:
+            raise ValidationError({"scenes": f"Scene {row.number} is part shot: record the pages shot before moving the rest."})
+        if row.eighths_shot >= strip.eighths:
+            raise ValidationError({"scenes": f"Scene {row.number}: {eighths_label(row.eighths_shot)} shot of "
+                                             f"{eighths_label(strip.eighths)} scheduled leaves nothing to move; mark it complete."})
+        to_split.append((strip, row.eighths_shot))
+    for strip, shot in to_split:
+        revision = ScheduleVersion.objects.get(pk=version.pk).revision
+        rest = strip_split(access=access, version_id=version.pk, revision=revision, strip_id=strip.pk, eighths=shot)
+        strip_ids.append(rest.pk)
     if not strip_ids:
         raise ValidationError({"scenes": "These scenes are no longer on the applied schedule's board."})
-    strip_move(access=access, version_id=version.pk, revision=version.revision, strip_ids=strip_ids,
+    revision = ScheduleVersion.objects.get(pk=version.pk).revision
+    strip_move(access=access, version_id=version.pk, revision=revision, strip_ids=strip_ids,
                to=BONEYARD if to == "boneyard" else BOARD, day=day if to == "day" else None)
     label = "boneyard" if to == "boneyard" else f"day {day}"
-    DailyReportScene.objects.filter(pk__in=[r.pk for r in rows]).update(moved_to=label)
-    _audit(access, report.production_id, "dpr_unshot_move", report, scenes=[r.number for r in rows], to=label)
+    DailyReportScene.objects.filter(pk__in=[r.pk for r in rows if r.status == DailyReportScene.Status.NOT_SHOT]).update(moved_to=label)
+    for row in rows:
+        if row.status == DailyReportScene.Status.PART:
+            row.moved_to = f"rest to {label}"
+            row.save(update_fields=["moved_to"])
+    _audit(access, report.production_id, "dpr_unshot_move", report, scenes=[r.number for r in rows], to=label,
+           split=[r.number for r in rows if r.status == DailyReportScene.Status.PART])
     return len(strip_ids)
 
 

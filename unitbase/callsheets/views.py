@@ -403,7 +403,7 @@ def _dpr_context(access, report) -> dict:
 
 def _dpr_page(request, access, report, *, form=None, scene_form=None, delay_form=None, move_form=None, status=200, error=None):
     initial = {f: getattr(report, f) for f in DprForm.base_fields}
-    unshot = [s for s in report.scenes.all() if s.status == s.Status.NOT_SHOT and not s.moved_to and s.scene_id]
+    unshot = [s for s in report.scenes.all() if s.status in (s.Status.NOT_SHOT, s.Status.PART) and not s.moved_to and s.scene_id]
     return render(request, "callsheets/dpr.html", {
         **_dpr_context(access, report),
         "can_edit": access.can(EDIT) and report.status == DailyReport.Status.DRAFT,
@@ -467,7 +467,8 @@ def dpr_unshot(request, access, report_id):
             apply_service_errors(form, exc)
         else:
             where = "the boneyard" if form.cleaned_data["to"] == "boneyard" else f"day {form.cleaned_data['day']}"
-            messages.success(request, f"{count} unshot scene strip(s) moved to {where} on the applied schedule.")
+            messages.success(request, f"{count} unshot scene strip(s) (remainders of part-shot scenes split off) moved to "
+                                      f"{where} on the applied schedule.")
             return redirect("callsheets:dpr", access.production.pk, report.pk)
     return _dpr_page(request, access, report, move_form=form, status=422)
 
