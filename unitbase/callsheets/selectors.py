@@ -6,7 +6,7 @@ print, PDF, personal links) and that publishing freezes as a revision snapshot."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -14,6 +14,7 @@ from django.http import Http404
 
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import ProductionAccess
+from unitbase.scheduling import rest_hooks
 from unitbase.scheduling.models import ScheduleVersion
 from unitbase.scheduling.selectors import Board, Day, board_get, eighths_label, version_applied
 
@@ -207,7 +208,45 @@ def office_data(*, access: ProductionAccess, call_sheet: CallSheet, revision: Ca
     """What the office page shows: the draft as it stands, or a published revision's snapshot."""
     data = revision.snapshot if revision else sheet_data(call_sheet)
     show = preferences_get(access.production).share_phone_numbers or access.can(Action.MANAGE_CONTACTS)
-    return redact(data, own_person_id=None, show_phones=show)
+    return {**redact(data, own_person_id=None, show_phones=show),
+            "rest_warnings": cast_rest_warnings(access=access, call_sheet=call_sheet)}
+
+
+def _cast_times(sheet: CallSheet) -> dict[int, tuple[datetime, datetime]]:
+    """Working cast on a sheet: cast member id -> (first call of pickup/makeup/on set, or the general
+    call; the estimated wrap, the next morning when it is not after the call). Holds are not working."""
+    out: dict[int, tuple[datetime, datetime]] = {}
+    for row in sheet.cast_rows.all():
+        if not row.cast_member_id or row.status_code == "H":
+            continue
+        call = min([t for t in (row.pickup, row.makeup, row.on_set) if t] or [sheet.general_call or time(0)])
+        call_at = datetime.combine(sheet.shoot_date, call)
+        wrap = sheet.estimated_wrap
+        wrap_at = datetime.combine(sheet.shoot_date, wrap) if wrap else call_at
+        if wrap and wrap <= call:
+            wrap_at += timedelta(days=1)
+        out[row.cast_member_id] = (call_at, wrap_at)
+    return out
+
+
+def cast_rest_warnings(*, access: ProductionAccess, call_sheet: CallSheet) -> list[str]:
+    """Rest-period warnings for this sheet's cast: the previous day's sheet (same unit) wrap against
+    this sheet's cast calls, checked by the rest checkers other apps register (payroll: the pack on
+    each cast member's deal). Empty when there is no previous day's sheet with an estimated wrap."""
+    if not rest_hooks.has_rest_checkers():
+        return []
+    previous = CallSheet.objects.filter(production=call_sheet.production, unit_id=call_sheet.unit_id,
+                                        shoot_date=call_sheet.shoot_date - timedelta(days=1)).first()
+    if previous is None or previous.estimated_wrap is None:
+        return []
+    before, today = _cast_times(previous), _cast_times(call_sheet)
+    messages = []
+    for row in call_sheet.cast_rows.all().order_by("cast_number"):
+        if row.cast_member_id in before and row.cast_member_id in today:
+            schedule = [before[row.cast_member_id], today[row.cast_member_id]]
+            messages += [f"#{row.cast_number} {row.character}: {m}"
+                         for m in rest_hooks.rest_warnings(access, row.cast_member_id, schedule)]
+    return messages
 
 
 # --- distribution ------------------------------------------------------------------------------------

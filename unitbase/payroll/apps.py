@@ -28,3 +28,9 @@ class PayrollConfig(AppConfig):
             on_rejected=services.timecard_on_rejected,
             on_withdrawn=services.timecard_on_withdrawn,
         ))
+
+        from unitbase.scheduling.rest_hooks import register_rest_checker
+
+        from . import selectors
+
+        register_rest_checker(selectors.cast_rest_checker)

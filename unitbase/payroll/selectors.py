@@ -176,6 +176,29 @@ def cast_turnaround_warnings(
     return warnings
 
 
+def cast_rest_checker(access: ProductionAccess, cast_member_id: int,
+                      schedule: list[tuple[dt.datetime, dt.datetime]]) -> list[str]:
+    """The checker payroll registers with unitbase.scheduling.rest_hooks: the cast member's planned
+    (call, wrap) pairs against the rest period of the pack on their deal. Cast without a deal are
+    skipped (nothing is known about their agreement)."""
+    from .services import registry_for
+
+    deal = PayrollDeal.objects.filter(production=access.production, cast_member_id=cast_member_id).first()
+    if deal is None:
+        return []
+    registry = registry_for(access.production.pk)
+    messages = []
+    for when in sorted({call.date() for call, _ in sorted(schedule)[1:]}):
+        try:
+            registry.get(deal.pack_id, on=when)
+        except LookupError:
+            messages.append(f"no version of rule pack {deal.pack_id} is in force on {when:%a %d %b %Y}:"
+                            " rest not checked (copy the pack and extend its dates)")
+            break
+    return messages + [w.message for w in cast_turnaround_warnings(access=access, cast_member_id=cast_member_id,
+                                                                   schedule=schedule)]
+
+
 # --- labour cost by budget account ------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from unitbase.productions.permissions import ProductionAccess
 from unitbase.scripts.breakdown import element_key
 from unitbase.scripts.models import Tag, TagStatus
 
+from . import rest_hooks
 from .models import (
     Availability,
     CalendarDay,
@@ -253,6 +254,42 @@ def _when(day_date: date, t: time, after_midnight: bool) -> datetime:
     return base + timedelta(days=1) if after_midnight else base
 
 
+def _cast_rest_warnings(access: ProductionAccess, days: list[Day], calendar, cast_map) -> int:
+    """Each cast member's planned (call, wrap) per dated day, checked by the rest checkers other apps
+    register (unitbase.scheduling.rest_hooks); a message goes on the day of the dismissal it names.
+    A day's call is its break's call time or the calendar's default call; its wrap is the break's
+    wrap time or the call plus the day's estimated hours. Returns how many warnings were added."""
+    if not rest_hooks.has_rest_checkers():
+        return 0
+    by_number = {member.cast_number: member for member in cast_map.values()}
+    planned: dict[int, list[tuple[datetime, datetime, Day]]] = {}
+    for day in days:
+        call = (day.break_strip.call_time if day.break_strip else None) or (calendar.default_call if calendar else None)
+        if not day.date or not call or not day.cast:
+            continue
+        call_at = datetime.combine(day.date, call)
+        wrap = day.break_strip.wrap_time if day.break_strip else None
+        if wrap:
+            wrap_at = _when(day.date, wrap, wrap <= call)
+        elif day.minutes:
+            wrap_at = call_at + timedelta(minutes=day.minutes)
+        else:
+            continue
+        for number in day.cast:
+            if number in by_number:
+                planned.setdefault(number, []).append((call_at, wrap_at, day))
+    added = 0
+    for number, entries in sorted(planned.items()):
+        if len(entries) < 2:
+            continue
+        member = by_number[number]
+        for message in rest_hooks.rest_warnings(access, member.pk, [(c, w) for c, w, _ in entries]):
+            day = next((d for _, w, d in entries if f"dismissal {w:%a %d %b %H:%M}" in message), entries[0][2])
+            day.warnings.append(f"Rest #{number} {member.character}: {message}.")
+            added += 1
+    return added
+
+
 def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
     """The whole board of a version: rows in order (strips and day bars), days with totals and
     warnings, the boneyard. Seven queries, however many strips."""
@@ -361,6 +398,7 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
                         f"({prefs.turnaround_hours} h)."
                     )
         warning_count += len(day.warnings)
+    warning_count += _cast_rest_warnings(access, days, calendar, cast_map)
 
     rows: list[Any] = []
     for day in days:
