@@ -93,6 +93,7 @@ def main() -> int:
     args = parser.parse_args()
     from weasyprint import HTML
 
+    load = os.getloadavg()[0]
     data = document()
     callsheet_pdf(data)  # warm up fonts and template caches
     HTML(string=baseline_html()).write_pdf()
@@ -104,7 +105,9 @@ def main() -> int:
     with pdfplumber.open(io.BytesIO(callsheet_pdf(data))) as pdf:
         pages = len(pdf.pages)
     med = statistics.median
-    print(f"call sheet: {data['crew_count']} crew, {len(data['cast'])} cast, {len(data['scenes'])} scenes -> {pages} pages")
+    print(f"call sheet: {data['crew_count']} crew, {len(data['cast'])} cast, {len(data['scenes'])} scenes -> {pages} pages "
+          f"({'the one- to two-page layout' if pages <= 2 else 'MORE than the two-page layout'})")
+    print(f"load average at start: {load:.2f} (1 min) on {os.cpu_count()} cores")
     print(f"baseline (WeasyPrint, plain 1-page table): median {med(base) * 1000:.0f} ms")
     print(f"template only (HTML):                      median {med(html_only) * 1000:.1f} ms")
     print(f"call sheet PDF:                            median {med(full) * 1000:.0f} ms, max {max(full) * 1000:.0f} ms "

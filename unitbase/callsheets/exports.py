@@ -9,7 +9,24 @@ from django.template.loader import render_to_string
 def _css(path: str) -> str:
     found = finders.find(path)
     with open(found, encoding="utf-8") as handle:  # our own static file
-        return handle.read()
+        return _print_only(handle.read())
+
+
+def _print_only(css: str) -> str:
+    """Drop the `@media screen ...` blocks (phone layout): WeasyPrint prints, cannot parse media
+    queries with features (it warns and ignores them on every render), and parses less this way."""
+    out, i = [], 0
+    while (start := css.find("@media screen", i)) != -1:
+        out.append(css[i:start])
+        depth, j = 0, css.index("{", start)
+        while j < len(css):
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        i = j
+    out.append(css[i:])
+    return "".join(out)
 
 
 def callsheet_html(data: dict, *, own_person_id: int | None = None, draft: bool = False) -> str:
