@@ -60,6 +60,13 @@ def test_stripboard_warns_for_cast_with_a_deal_only(world):
     assert board.warning_count >= 1
 
 
+def test_stripboard_page_shows_the_rest_warning(world, client):
+    client.force_login(world["ad_user"])
+    page = client.get(reverse("scheduling:board", args=[world["production"].pk, world["version"].pk]))
+    assert page.status_code == 200
+    assert "Rest #2 ELLIS: turnaround 8.00 h" in page.content.decode()
+
+
 def test_stripboard_without_any_deal_has_no_rest_warning(world):
     PayrollDeal.objects.all().delete()
     board = sched_selectors.board_get(access=world["ad"], version=world["version"])
