@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from unitbase.productions.api import api_access
 from unitbase.productions.authority import Action
 
 from . import reports, selectors, services
-from .models import Strip
+from .models import CalendarFeed, Strip
 
 router = Router(tags=["scheduling"])
 
@@ -538,3 +539,57 @@ def preferences_patch(request, production_id: int, payload: PreferencesPatch):
     """Strip colours, minutes per eighth, day limits, turnaround and the DOOD drop/pick-up gap."""
     access = api_access(request, production_id, Action.CHANGE_SCHEDULE)
     return services.preferences_update(access=access, **payload.dict(exclude_unset=True))
+
+
+# --- iCal feeds ----------------------------------------------------------------------------------
+
+
+class FeedIn(Schema):
+    unit_id: int | None = None
+    cast_member_id: int | None = None
+    crew_member_id: int | None = None
+
+
+class FeedOut(Schema):
+    id: int
+    unit_id: int | None
+    cast_member_id: int | None
+    crew_member_id: int | None
+    label: str
+    url: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def _feed_out(request, feed) -> dict:
+    return {"id": feed.pk, "unit_id": feed.unit_id, "cast_member_id": feed.cast_member_id,
+            "crew_member_id": feed.crew_member_id, "label": str(feed),
+            "url": request.build_absolute_uri(reverse("scheduling:ical", args=[feed.production_id, feed.token])),
+            "created_at": feed.created_at, "revoked_at": feed.revoked_at}
+
+
+@router.get("/{production_id}/schedule/feeds", response=list[FeedOut])
+def feed_list(request, production_id: int):
+    """Live iCal feeds: your own, or every feed of the production if you may change the schedule."""
+    access = api_access(request, production_id)
+    feeds = CalendarFeed.objects.filter(production=access.production, revoked_at__isnull=True).select_related(
+        "unit", "cast_member", "crew_member__person")
+    if not access.can(Action.CHANGE_SCHEDULE):
+        feeds = feeds.filter(created_by=access.user)
+    return [_feed_out(request, f) for f in feeds]
+
+
+@router.post("/{production_id}/schedule/feeds", response={201: FeedOut})
+def feed_create(request, production_id: int, payload: FeedIn):
+    """A secret iCal URL of the production, a unit (unit_id) or one person's work days (cast_member_id
+    or crew_member_id; someone else's needs change_schedule)."""
+    access = api_access(request, production_id)
+    feed = services.feed_create(access=access, **payload.dict())
+    return Status(201, _feed_out(request, feed))
+
+
+@router.post("/{production_id}/schedule/feeds/{feed_id}/revoke", response=FeedOut)
+def feed_revoke(request, production_id: int, feed_id: int):
+    """Revoke a feed: its URL answers 404 from now on (your own, or any if you may change the schedule)."""
+    access = api_access(request, production_id)
+    return _feed_out(request, services.feed_revoke(access=access, feed_id=feed_id))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import CrewMemberFactory, make_production, member
+from unitbase.accounts.services import api_token_create
 from unitbase.productions.authority import Role
 from unitbase.productions.permissions import ActionDenied, access_production
 from unitbase.scheduling import services
@@ -100,3 +101,22 @@ def test_editors_may_make_a_feed_of_any_crew_member_from_the_calendar_page(clien
     assert '<label for="feed-crew">Crew member</label>' in html and f'<option value="{gaffer.pk}">' in html
     client.post(reverse("scheduling:feed_create", args=[production.pk]), {"crew_member": gaffer.pk, "cast_member": "", "next": page})
     assert CalendarFeed.objects.get().crew_member == gaffer
+
+
+def test_feed_api_create_list_revoke(client, production, applied, gaffer):
+    """Through the real /api/v1 (unitbase/api.py mounts the scheduling router)."""
+    _, raw = api_token_create(user=gaffer.person.user, name="t")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    base = f"/api/v1/productions/{production.pk}/schedule/feeds"
+    made = client.post(base, {"crew_member_id": gaffer.pk}, content_type="application/json", **h)
+    assert made.status_code == 201, made.content
+    out = made.json()
+    assert out["crew_member_id"] == gaffer.pk and out["cast_member_id"] is None
+    assert [f["id"] for f in client.get(base, **h).json()] == [out["id"]]
+    other = CrewMemberFactory(production=production)
+    refused = client.post(base, {"crew_member_id": other.pk}, content_type="application/json", **h)
+    assert refused.status_code == 403 and CalendarFeed.objects.count() == 1
+    bad = client.post(base, {"crew_member_id": 999999}, content_type="application/json", **h)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "crew_member"
+    assert client.post(f"{base}/{out['id']}/revoke", **h).json()["revoked_at"] is not None
+    assert client.get(base, **h).json() == []
