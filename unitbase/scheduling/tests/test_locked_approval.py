@@ -88,3 +88,17 @@ def test_revoking_the_action_from_the_upm_refuses_them(production, upm, applied_
         services.strip_move(access=upm, version_id=applied_locked.pk, revision=rev,
                             strip_ids=[strip_of(applied_locked, "1").pk], to="boneyard")
     assert fresh(applied_locked).revision == rev and scene_order(applied_locked, "boneyard") == []
+
+
+def test_authority_page_lets_the_upm_grant_it(client, production, upm, applied_locked):
+    """The matrix page lists the action; granting it there lets the 1st AD change the locked version."""
+    from django.urls import reverse
+
+    client.force_login(upm.user)
+    page = reverse("productions:authority", args=[production.pk])
+    assert "Change a locked, applied schedule" in client.get(page).content.decode()
+    client.post(page, {"action": "approve_schedule_change", "role": "first_ad", "allowed": "on", "scope": "all"})
+    ad = access_production(member(production, Role.FIRST_AD).user, production.pk)
+    services.strip_move(access=ad, version_id=applied_locked.pk, revision=applied_locked.revision,
+                        strip_ids=[strip_of(applied_locked, "1").pk], to="boneyard")
+    assert scene_order(applied_locked, "boneyard") == ["1"]
