@@ -240,13 +240,12 @@ def cast_rest_warnings(*, access: ProductionAccess, call_sheet: CallSheet) -> li
     if previous is None or previous.estimated_wrap is None:
         return []
     before, today = _cast_times(previous), _cast_times(call_sheet)
-    messages = []
-    for row in call_sheet.cast_rows.all().order_by("cast_number"):
-        if row.cast_member_id in before and row.cast_member_id in today:
-            schedule = [before[row.cast_member_id], today[row.cast_member_id]]
-            messages += [f"#{row.cast_number} {row.character}: {m}"
-                         for m in rest_hooks.rest_warnings(access, row.cast_member_id, schedule)]
-    return messages
+    rows = [row for row in call_sheet.cast_rows.all().order_by("cast_number")
+            if row.cast_member_id in before and row.cast_member_id in today]
+    found = rest_hooks.rest_warnings_for(
+        access, {row.cast_member_id: [before[row.cast_member_id], today[row.cast_member_id]] for row in rows}
+    )
+    return [f"#{row.cast_number} {row.character}: {m}" for row in rows for m in found.get(row.cast_member_id, [])]
 
 
 # --- distribution ------------------------------------------------------------------------------------

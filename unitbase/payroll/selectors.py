@@ -155,9 +155,11 @@ def cast_turnaround_warnings(
     from .services import registry_for
 
     deal = PayrollDeal.objects.filter(production=access.production, cast_member_id=cast_member_id).first()
-    pack_id = deal.pack_id if deal else "sag-aftra-day-performer"
     registry = registry_for(access.production.pk) if deal else default_registry()
-    warnings: list[TurnaroundWarning] = []
+    return _turnaround(cast_member_id, deal.pack_id if deal else "sag-aftra-day-performer", registry, schedule)
+
+
+def _turnaround(cast_member_id: int, pack_id: str, registry, schedule) -> list[TurnaroundWarning]:
     ordered = sorted(schedule)
     found: list[RestViolation] = []
     for index in range(1, len(ordered)):
@@ -167,36 +169,45 @@ def cast_turnaround_warnings(
         except LookupError:
             continue
         found += check_schedule(pack, pair)
-    for violation in found:
-        warnings.append(TurnaroundWarning(
-            cast_member_id=cast_member_id, pack_id=pack_id, dismissal=violation.dismissal, next_call=violation.next_call,
-            required_hours=str(violation.check.required_hours), actual_hours=str(violation.check.actual_hours),
-            message=violation.message,
-        ))
-    return warnings
+    return [
+        TurnaroundWarning(
+            cast_member_id=cast_member_id, pack_id=pack_id, dismissal=violation.dismissal,
+            next_call=violation.next_call, required_hours=str(violation.check.required_hours),
+            actual_hours=str(violation.check.actual_hours), message=violation.message,
+        )
+        for violation in found
+    ]
 
 
-def cast_rest_checker(access: ProductionAccess, cast_member_id: int,
-                      schedule: list[tuple[dt.datetime, dt.datetime]]) -> list[str]:
-    """The checker payroll registers with unitbase.scheduling.rest_hooks: the cast member's planned
+def cast_rest_checker(access: ProductionAccess,
+                      schedules: dict[int, list[tuple[dt.datetime, dt.datetime]]]) -> dict[int, list[str]]:
+    """The checker payroll registers with unitbase.scheduling.rest_hooks: each cast member's planned
     (call, wrap) pairs against the rest period of the pack on their deal. Cast without a deal are
-    skipped (nothing is known about their agreement)."""
+    skipped (nothing is known about their agreement). Two queries for any number of cast."""
     from .services import registry_for
 
-    deal = PayrollDeal.objects.filter(production=access.production, cast_member_id=cast_member_id).first()
-    if deal is None:
-        return []
+    deals = {
+        deal.cast_member_id: deal
+        for deal in PayrollDeal.objects.filter(production=access.production, cast_member_id__in=list(schedules))
+    }
+    if not deals:
+        return {}
     registry = registry_for(access.production.pk)
-    messages = []
-    for when in sorted({call.date() for call, _ in sorted(schedule)[1:]}):
-        try:
-            registry.get(deal.pack_id, on=when)
-        except LookupError:
-            messages.append(f"no version of rule pack {deal.pack_id} is in force on {when:%a %d %b %Y}:"
-                            " rest not checked (copy the pack and extend its dates)")
-            break
-    return messages + [w.message for w in cast_turnaround_warnings(access=access, cast_member_id=cast_member_id,
-                                                                   schedule=schedule)]
+    found: dict[int, list[str]] = {}
+    for cast_member_id, deal in deals.items():
+        schedule = schedules[cast_member_id]
+        messages = []
+        for when in sorted({call.date() for call, _ in sorted(schedule)[1:]}):
+            try:
+                registry.get(deal.pack_id, on=when)
+            except LookupError:
+                messages.append(f"no version of rule pack {deal.pack_id} is in force on {when:%a %d %b %Y}:"
+                                " rest not checked (copy the pack and extend its dates)")
+                break
+        found[cast_member_id] = messages + [
+            w.message for w in _turnaround(cast_member_id, deal.pack_id, registry, schedule)
+        ]
+    return found
 
 
 # --- labour cost by budget account ------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """Rest-period (turnaround) checks that other apps register, so scheduling and call sheets can warn
 before the day without importing the apps above them (payroll registers its checker in ready()).
 
-A checker is ``fn(access, cast_member_id, schedule) -> list[str]`` where ``schedule`` is a list of
-planned (call, wrap) datetimes for one cast member; it returns human-readable warnings."""
+A checker is ``fn(access, schedules) -> {cast_member_id: [message, ...]}`` where ``schedules`` maps
+each cast member to their planned (call, wrap) datetimes. It receives every cast member at once so
+that it can load what it needs (deals, packs) in a fixed number of queries however large the board.
+"""
 
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-RestChecker = Callable[[Any, int, list[tuple[datetime, datetime]]], list[str]]
+Schedule = list[tuple[datetime, datetime]]
+RestChecker = Callable[[Any, dict[int, Schedule]], dict[int, list[str]]]
 
 _checkers: list[RestChecker] = []
 
@@ -24,12 +27,20 @@ def has_rest_checkers() -> bool:
     return bool(_checkers)
 
 
-def rest_warnings(access: Any, cast_member_id: int, schedule: list[tuple[datetime, datetime]]) -> list[str]:
-    """Every registered checker's messages for one cast member's planned (call, wrap) pairs; none
-    registered, or fewer than two pairs, gives an empty list."""
-    if not _checkers or len(schedule) < 2:
-        return []
-    messages: list[str] = []
+def rest_warnings_for(access: Any, schedules: dict[int, Schedule]) -> dict[int, list[str]]:
+    """Every registered checker's messages per cast member; members with fewer than two planned
+    days, or no checker registered, get nothing."""
+    wanted = {cast_id: sorted(pairs) for cast_id, pairs in schedules.items() if len(pairs) >= 2}
+    messages: dict[int, list[str]] = {}
+    if not _checkers or not wanted:
+        return messages
     for checker in _checkers:
-        messages.extend(checker(access, cast_member_id, sorted(schedule)))
+        for cast_id, found in checker(access, wanted).items():
+            if found:
+                messages.setdefault(cast_id, []).extend(found)
     return messages
+
+
+def rest_warnings(access: Any, cast_member_id: int, schedule: Schedule) -> list[str]:
+    """One cast member's messages (see rest_warnings_for)."""
+    return rest_warnings_for(access, {cast_member_id: schedule}).get(cast_member_id, [])

@@ -279,11 +279,12 @@ def _cast_rest_warnings(access: ProductionAccess, days: list[Day], calendar, cas
             if number in by_number:
                 planned.setdefault(number, []).append((call_at, wrap_at, day))
     added = 0
+    found = rest_hooks.rest_warnings_for(
+        access, {by_number[number].pk: [(c, w) for c, w, _ in entries] for number, entries in planned.items()}
+    )
     for number, entries in sorted(planned.items()):
-        if len(entries) < 2:
-            continue
         member = by_number[number]
-        for message in rest_hooks.rest_warnings(access, member.pk, [(c, w) for c, w, _ in entries]):
+        for message in found.get(member.pk, []):
             day = next((d for _, w, d in entries if f"dismissal {w:%a %d %b %H:%M}" in message), entries[0][2])
             day.warnings.append(f"Rest #{number} {member.character}: {message}.")
             added += 1

@@ -45,7 +45,7 @@ def test_payroll_registers_its_checker():
 def test_no_checker_or_one_day_gives_nothing(monkeypatch):
     monkeypatch.setattr(rest_hooks, "_checkers", [])
     assert rest_hooks.rest_warnings(None, 1, [(None, None), (None, None)]) == []
-    monkeypatch.setattr(rest_hooks, "_checkers", [lambda access, cast_id, schedule: [f"checked {cast_id}"]])
+    monkeypatch.setattr(rest_hooks, "_checkers", [lambda access, schedules: {i: [f"checked {i}"] for i in schedules}])
     assert rest_hooks.rest_warnings(None, 7, [(1, 2)]) == []
     assert rest_hooks.rest_warnings(None, 7, [(3, 4), (1, 2)]) == ["checked 7"]
 
