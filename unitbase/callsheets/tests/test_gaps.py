@@ -252,5 +252,5 @@ def test_dashboard_shows_shoot_progress_from_the_latest_report(client):
     client.post("/accounts/login/", {"username": "pm@demo.unitbase.test", "password": "unitbase-demo"})
     response = client.get(f"/p/{production.pk}/")
     assert response.status_code == 200
-    assert b"Pages shot / scheduled to" in response.content
+    assert b"Shoot progress" in response.content
     assert b"of the script shot" in response.content
