@@ -29,7 +29,7 @@ def test_optimise_the_demo_from_the_cli_and_apply_the_draft(demo):
     applied_strips = list(Strip.objects.filter(version=applied).values_list("pk", "section", "position"))
     out, err = StringIO(), StringIO()
     call_command("schedule", "optimise", "--production", data.TITLE.lower().replace(" ", "-"), "--unit", "main unit",
-                 "--as", UPM, "--time-limit", "3", "--minimal-change", stdout=out, stderr=err)
+                 "--as", UPM, "--time-limit", "6", "--minimal-change", stdout=out, stderr=err)
     text = out.getvalue()
     run = OptimiserRun.objects.get(production=demo)
     draft = run.result_version
