@@ -1,6 +1,6 @@
 """Cost report speed: 100,000 transactions against a 2,000-line feature budget, in a throwaway test DB.
 
-Usage: .venv/bin/python benchmarks/cost_report.py [--repeat N] [--transactions N] [--pdf PATH]
+Usage: .venv/bin/python benchmarks/costreport.py [--repeat N] [--transactions N] [--pdf PATH]
 Prints the median time of the report computation (unitbase.budgets.costreport.compute) and of the
 cost report page, their query counts, and the ratio against the same report over 1,000
 transactions measured in the same run. Target: under a second (the issue asks < 300 ms on
