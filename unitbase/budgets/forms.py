@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
+from unitbase.core.forms import apply_service_errors as _apply_service_errors
 from unitbase.core.money import COMMON_CURRENCIES
 
 from .models import Charge, ChartCategory, ChartOfAccounts, Fringe, Level, Unit
@@ -13,16 +14,9 @@ MAX_UPLOAD = 2 * 1024 * 1024
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form's fields (unknown fields become form errors)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        for message in (m for e in errors for m in e.messages):
-            if field in form.fields:
-                form.add_error(field, message)
-            else:
-                form.add_error(None, message if field == NON_FIELD_ERRORS else f"{field}: {message}")
+    """Show a service's ValidationError on the form (unknown fields named in the message)."""
+    _apply_service_errors(form, exc, name_unknown=True)
+
 
 class BudgetCreateForm(forms.Form):
     name = forms.CharField(max_length=120, initial="Budget")

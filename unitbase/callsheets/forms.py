@@ -2,7 +2,7 @@
 
 from django import forms
 
-from unitbase.people.forms import apply_service_errors  # noqa: F401 - shared helper
+from unitbase.core.forms import apply_service_errors  # noqa: F401 - this app's views use it as forms.apply_service_errors
 
 from .models import CallSheetBackground, DailyReportScene
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from unitbase.core.forms import apply_service_errors  # noqa: F401 - this app's views use it as forms.apply_service_errors
 from unitbase.core.money import COMMON_CURRENCIES
 
 from .models import ZONE_CHOICES, EmploymentType, PayRateUnit, TimecardStatus
@@ -15,13 +16,6 @@ from .models import ZONE_CHOICES, EmploymentType, PayRateUnit, TimecardStatus
 TIME = forms.TimeInput(attrs={"type": "time", "inputmode": "numeric"}, format="%H:%M")
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (unknown fields → non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class DayForm(forms.Form):

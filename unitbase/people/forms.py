@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
+from unitbase.core.forms import apply_service_errors  # noqa: F401 - this app's views use it as forms.apply_service_errors
 from unitbase.core.money import COMMON_CURRENCIES
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import ProductionAccess
@@ -18,18 +19,6 @@ from .models import CastMember, Person, RateUnit
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form's fields; unknown fields become form-level errors."""
-    field_map = field_map or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field_map.get(field, field)
-        if target == NON_FIELD_ERRORS or target not in form.fields:
-            target = None
-        for error in errors:
-            form.add_error(target, error)
 
 
 class _EngagementForm(forms.Form):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from unitbase.core.forms import apply_service_errors  # noqa: F401 - this app's views use it as forms.apply_service_errors
 
 from .models import Availability, CalendarDay, SchedulePreferences, Strip
 
@@ -12,14 +13,6 @@ DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 class CreateForm(forms.Form):

@@ -5,23 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from unitbase.core.forms import apply_service_errors  # noqa: F401 - this app's views use it as forms.apply_service_errors
 from unitbase.productions.permissions import ProductionAccess
 
 from . import selectors
 from .models import Paper, RevisionColour
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields; unknown fields become form-level errors."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 class UploadForm(forms.Form):
