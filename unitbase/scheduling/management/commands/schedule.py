@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.text import slugify
 
-from unitbase.productions.authority import Action, Role
-from unitbase.productions.models import Membership, Production, Unit
+from unitbase.productions.authority import Action
+from unitbase.productions.commandline import acting_user_from_arg, production_from_arg, unit_from_arg
 from unitbase.productions.permissions import ActionDenied, ProductionNotFound, access_production
 from unitbase.scheduling import exports, optimise_cli, reports
 from unitbase.scheduling.models import ScheduleVersion
@@ -23,21 +21,6 @@ from unitbase.scripts.models import BreakdownCategory
 
 KINDS = ("dood", "oneliner", "shooting")
 FORMATS = ("csv", "pdf", "xlsx")
-
-
-def _production(value: str) -> Production:
-    value = value.strip()
-    if value.isdigit():
-        found = list(Production.objects.filter(pk=int(value)))
-    else:
-        found = list(Production.objects.filter(title__iexact=value)[:2])
-        if not found:
-            found = [p for p in Production.objects.only("pk", "title") if slugify(p.title) == slugify(value)][:2]
-    if not found:
-        raise CommandError(f"--production: no production {value!r}", returncode=2)
-    if len(found) > 1:
-        raise CommandError(f"--production: more than one production is called {value!r}; give its id", returncode=2)
-    return found[0]
 
 
 class Command(BaseCommand):
@@ -62,25 +45,13 @@ class Command(BaseCommand):
         if subcommand == "optimise":
             return optimise_cli.handle(self, production=production, unit=unit, as_email=as_email,
                                        version_name=version_name, **options)
-        prod = _production(production)
-        if as_email:
-            user = get_user_model().objects.filter(email__iexact=as_email.strip(), is_active=True).first()
-            if user is None:
-                raise CommandError(f"--as: no active user with the e-mail {as_email}", returncode=2)
-        else:
-            membership = Membership.objects.filter(production=prod, role=Role.PRODUCER, is_active=True,
-                                                   user__is_active=True).select_related("user").order_by("pk").first()
-            if membership is None:
-                raise CommandError("the production has no active producer: give --as EMAIL", returncode=2)
-            user = membership.user
+        prod = production_from_arg(production)
+        user = acting_user_from_arg(prod, as_email)
         try:
             access = access_production(user, prod.pk, Action.VIEW_PRODUCTION)
         except (ProductionNotFound, ActionDenied) as exc:
             raise CommandError(f"production {prod.pk}: {exc or 'not a member'}", returncode=2) from None
-        units = Unit.objects.filter(production=prod)
-        chosen = units.filter(name__iexact=unit.strip()).first() if unit else units.filter(kind=Unit.Kind.MAIN).order_by("pk").first()
-        if chosen is None:
-            raise CommandError(f"--unit: no unit {unit!r} in {prod.title}", returncode=2)
+        chosen = unit_from_arg(prod, unit)
         versions = ScheduleVersion.objects.filter(schedule__production=prod, schedule__unit=chosen).select_related(
             "schedule", "schedule__unit")
         if version_name:
