@@ -15,6 +15,7 @@ from unitbase.productions.models import Unit
 from unitbase.productions.permissions import ProductionAccess
 from unitbase.scripts.breakdown import element_key
 from unitbase.scripts.models import Tag, TagStatus
+from unitbase.scripts.parsers.scenes import format_eighths
 
 from . import rest_hooks
 from .models import (
@@ -30,10 +31,7 @@ from .models import (
 
 
 def eighths_label(eighths: int) -> str:
-    whole, rest = divmod(int(eighths), 8)
-    if not whole:
-        return f"{rest}/8"
-    return f"{whole} {rest}/8" if rest else str(whole)
+    return format_eighths(int(eighths))
 
 
 def hours_label(minutes: int) -> str:
