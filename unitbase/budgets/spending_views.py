@@ -6,12 +6,10 @@ access_budget. Invalid POSTs answer 422, conflicts 409."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from unitbase.productions.authority import Action
+from unitbase.productions.decorators import production_view
 from unitbase.productions.models import Department
 
 from . import costreport, exports, spending, svgcharts
@@ -39,19 +38,7 @@ from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_bu
 
 
 def spending_view(action: str = VIEW_SPENDING, guard=access_spending):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, production_id, *args, **kwargs):
-            access = guard(request.user, production_id, action)
-            request.access = access
-            if request.user.current_production_id != access.production.pk:
-                get_user_model().objects.filter(pk=request.user.pk).update(current_production_id=access.production.pk)
-            return view(request, access, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return production_view(action, guard=guard)
 
 
 def _lines_errors(form: forms.Form, exc: ValidationError) -> None:

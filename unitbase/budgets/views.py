@@ -4,12 +4,9 @@ validate shapes, services write, selectors read; 422 for invalid input, 409 for 
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from unitbase.productions.authority import Action
+from unitbase.productions.decorators import production_view
 from unitbase.productions.permissions import ProductionAccess
 
 from . import calc, exports, forms, selectors, services
@@ -28,20 +26,7 @@ from .permissions import VIEW_BUDGET, access_budget
 def budget_view(action: str = VIEW_BUDGET):
     """Like `production_view`, through `access_budget`: 404 for non-members, 403 for roles that
     may not see (or edit) budgets."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, production_id, *args, **kwargs):
-            access = access_budget(request.user, production_id, action)
-            request.access = access
-            if request.user.current_production_id != access.production.pk:
-                get_user_model().objects.filter(pk=request.user.pk).update(current_production_id=access.production.pk)
-            return view(request, access, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return production_view(action, guard=access_budget)
 
 
 def _get(getter, **kwargs):
