@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from unitbase.core.http import file_response
 from unitbase.core.money import Money
 from unitbase.productions.models import Production
 from unitbase.productions.permissions import ProductionAccess
@@ -104,11 +105,6 @@ def export_filename(production: Production, kind: str, extension: str, today: da
     return f"{slugify(production.title) or 'production'}-{kind}-{today.isoformat()}.{extension}"
 
 
-def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 def _csv_value(value: Any) -> str:
     if value is None:
@@ -126,7 +122,7 @@ def csv_response(*, production: Production, kind: str, columns: list[Column], ro
     writer.writerow([c.title for c in columns])
     for row in rows:
         writer.writerow([_csv_value(c.value(row)) for c in columns])
-    return _attachment(
+    return file_response(
         buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", export_filename(production, kind, "csv")
     )
 
@@ -159,4 +155,4 @@ def xlsx_response(*, production: Production, kind: str, columns: list[Column], r
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _attachment(buffer.getvalue(), XLSX_CONTENT_TYPE, export_filename(production, kind, "xlsx"))
+    return file_response(buffer.getvalue(), XLSX_CONTENT_TYPE, export_filename(production, kind, "xlsx"))

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from unitbase.core.http import file_response
 from unitbase.productions.permissions import ProductionAccess
 
 from . import selectors
@@ -29,11 +30,6 @@ HEADER = ["Scene", "INT/EXT", "Set", "Time of day", "D/N", "Page", "Pages (eight
 def _filename(revision: ScriptRevision, suffix: str) -> str:
     return f"{slugify(revision.production.title) or 'production'}-breakdown-{revision.colour}-{revision.sequence}.{suffix}"
 
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _safe(value: Any) -> Any:
@@ -68,7 +64,7 @@ def csv_response(*, access: ProductionAccess, revision: ScriptRevision) -> HttpR
     writer.writerow(HEADER)
     for row in breakdown_rows(access=access, revision=revision):
         writer.writerow([_safe(v) for v in row])
-    return _attachment(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", _filename(revision, "csv"))
+    return file_response(buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", _filename(revision, "csv"))
 
 
 def xlsx_response(*, access: ProductionAccess, revision: ScriptRevision) -> HttpResponse:
@@ -92,7 +88,7 @@ def xlsx_response(*, access: ProductionAccess, revision: ScriptRevision) -> Http
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _attachment(buffer.getvalue(), XLSX_CONTENT_TYPE, _filename(revision, "xlsx"))
+    return file_response(buffer.getvalue(), XLSX_CONTENT_TYPE, _filename(revision, "xlsx"))
 
 
 def sheet_context(*, access: ProductionAccess, revision: ScriptRevision, scene_id: int | None = None) -> dict:
