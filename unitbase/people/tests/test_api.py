@@ -134,7 +134,9 @@ def test_crew_list_filters(owner, production):
     second = Unit.objects.create(production=production, name="Second unit", kind="second")
     a = CrewMemberFactory(production=production, department=camera, person=PersonFactory(production=production,
                                                                                            name="Ann Field"))
+    # Both names fixed: a generated name such as "Joanna" would also match "ann".
     b = CrewMemberFactory(production=production, department=sound, unit=second,
+                          person=PersonFactory(production=production, name="Bo Ruiz"),
                           position=sound.positions.create(production=production, name="Boom operator"))
     client = api(owner)
 
