@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from unitbase.productions.api import api_access
 from unitbase.productions.authority import Action
@@ -156,7 +156,7 @@ def recipients(request, production_id: int, call_sheet_id: int):
 def recipient_add(request, production_id: int, call_sheet_id: int, payload: RecipientIn):
     access = api_access(request, production_id, EDIT)
     recipient = services.recipient_add(access=access, call_sheet_id=call_sheet_id, **payload.dict())
-    return 201, {"id": recipient.pk}
+    return Status(201, {"id": recipient.pk})
 
 
 @router.post("/{production_id}/callsheets/{call_sheet_id}/resend", response=dict)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from unitbase.productions.api import Id, api_access
 
@@ -84,7 +84,7 @@ def optimise(request, production_id: Id, payload: OptimiseIn):
     version_id = data.pop("version_id")
     options = Options(**{k: v for k, v in data.items() if k in Options.__dataclass_fields__})
     run_id = optimiser_run_request(access=access, version_id=version_id, options=options)
-    return 202, _run_out(_run(access, run_id))
+    return Status(202, _run_out(_run(access, run_id)))
 
 
 @router.get("/{production_id}/schedule/optimise/{run_id}", response=RunOut, summary="An optimiser run")
