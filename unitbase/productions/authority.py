@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     PUBLISH_CALL_SHEET = "publish_call_sheet", "Publish call sheets"
     APPROVE_TIMECARDS = "approve_timecards", "Approve timecards"
     EXPORT_PRODUCTION = "export_production", "Export the whole production"
+    MANAGE_LOCATIONS = "manage_locations", "Add and edit locations and which sets are shot there"
 
 
 # Actions whose rows carry an amount limit (None means no limit).
@@ -107,6 +108,11 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, Decimal | None]]] = {
         R.DEPARTMENT_HEAD: (S.DEPARTMENT, None),
     },
     A.EXPORT_PRODUCTION: {r: (S.ALL, None) for r in [R.PRODUCER, R.UPM]},
+    # The location manager is the head of the Locations department (department scope).
+    A.MANAGE_LOCATIONS: {
+        **{r: (S.ALL, None) for r in [R.PRODUCER, R.UPM, R.LINE_PRODUCER, R.PRODUCTION_MANAGER, R.FIRST_AD]},
+        R.DEPARTMENT_HEAD: (S.DEPARTMENT, None),
+    },
 }
 
 # The roles that always keep member and authority management, so that a production can never lock
