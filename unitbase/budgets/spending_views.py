@@ -6,6 +6,7 @@ access_budget. Invalid POSTs answer 422, conflicts 409."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -71,13 +72,72 @@ class POForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False)
     description = forms.CharField(max_length=200)
     currency = forms.CharField(max_length=3, required=False, help_text="Blank: the budget's base currency")
-    account_code = forms.CharField(max_length=20, label="Account")
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.filter(production=access.production)
         self.fields["department"].queryset = Department.objects.filter(production=access.production)
+
+
+class POLineForm(forms.Form):
+    account_code = forms.CharField(max_length=20, label="Account",
+                                   widget=forms.TextInput(attrs={"list": "po-accounts", "class": "code-input"}))
+    description = forms.CharField(max_length=200, required=False)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+                                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "num"}))
+
+
+MAX_PO_LINES = 100
+POLineFormSet = forms.formset_factory(POLineForm, extra=0, min_num=1, validate_min=True, max_num=MAX_PO_LINES,
+                                      validate_max=True)
+
+
+def _posted_rows(data) -> list[dict]:
+    """The line rows as typed (strings), for re-rendering after "add" or "remove" without saving."""
+    try:
+        count = min(int(data.get("lines-TOTAL_FORMS", 0)), MAX_PO_LINES)
+    except (TypeError, ValueError):
+        count = 0
+    return [{name: data.get(f"lines-{i}-{name}", "") for name in ("account_code", "description", "amount")}
+            for i in range(count)]
+
+
+def _rows_total(rows: list[dict]) -> tuple[Decimal, bool]:
+    """Sum of the amounts that parse; the flag says some did not (the page says the total is partial)."""
+    total, partial = Decimal("0.00"), False
+    for row in rows:
+        raw = str(row.get("amount") or "").replace(",", "").strip()
+        if not raw:
+            continue
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            partial = True
+            continue
+        if value.is_finite():
+            total += value
+        else:
+            partial = True
+    return total, partial
+
+
+def _apply_line_errors(header: forms.Form, formset, exc: ValidationError) -> None:
+    """Service errors keyed "lines.<i>.<field>" go beside that line's field; the rest to the header form."""
+    if not hasattr(exc, "error_dict"):
+        header.add_error(None, exc)
+        return
+    rest: dict = {}
+    for key, errors in exc.error_dict.items():
+        parts = key.split(".")
+        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(formset.forms):
+            line_form = formset.forms[int(parts[1])]
+            field = parts[2] if parts[2] in line_form.fields else None
+            for error in errors:
+                line_form.add_error(field, error)
+        else:
+            rest[key] = errors
+    if rest:
+        apply_service_errors(header, ValidationError(rest))
 
 
 class InvoiceForm(forms.Form):
@@ -146,7 +206,7 @@ def po_list(request, access):
     return _po_list(request, access)
 
 
-def _po_list(request, access, po_form=None, vendor_form=None, status=200):
+def _po_list(request, access, vendor_form=None, status=200):
     pos = visible_pos(access)
     state = request.GET.get("status", "")
     if state in PurchaseOrder.Status.values:
@@ -154,29 +214,104 @@ def _po_list(request, access, po_form=None, vendor_form=None, status=200):
     return render(request, "budgets/spending.html", {
         "pos": pos[:500], "statuses": PurchaseOrder.Status.choices, "state": state,
         "can_request": spending.can_request_purchase(access),
-        "po_form": po_form or POForm(access=access), "vendor_form": vendor_form or VendorForm(),
+        "vendor_form": vendor_form or VendorForm(),
         "vendors": Vendor.objects.filter(production=access.production),
         "budget": costreport.reporting_budget(access.production),
     }, status=status)
 
 
-@spending_view(REQUEST_PURCHASE)
-@require_POST
-def po_create(request, access):
-    form = POForm(request.POST, access=access)
-    if form.is_valid():
-        d = form.cleaned_data
+def _htmx(request) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _po_form_page(request, access, *, po=None, header=None, formset=None, status=200):
+    """The new-PO / edit-lines page; with htmx and ?part=lines|total only that fragment."""
+    budget = po.budget if po else costreport.reporting_budget(access.production)
+    if formset is None:
+        initial = ([{"account_code": line.account_code, "description": line.description, "amount": line.amount}
+                    for line in po.lines.all()] if po else [{}])
+        formset = POLineFormSet(prefix="lines", initial=initial)
+    total, partial = _rows_total([{"amount": f["amount"].value()} for f in formset.forms])
+    context = {
+        "po": po, "header": header if header is not None else (None if po else POForm(access=access)),
+        "formset": formset, "budget": budget, "total": total, "total_partial": partial,
+        "currency": (po.currency if po else (header["currency"].value() if header is not None else "")
+                     or (budget.base_currency if budget else "")),
+        "accounts": budget.accounts.order_by("code").values_list("code", "name") if budget else [],
+        "form_url": (reverse("budgets:po_edit", args=[access.production.pk, po.pk]) if po
+                     else reverse("budgets:po_create", args=[access.production.pk])),
+        "max_lines": MAX_PO_LINES, "vendors_exist": Vendor.objects.filter(production=access.production).exists(),
+    }
+    template = "budgets/po_form.html"
+    part = request.GET.get("part")
+    if _htmx(request) and part in ("lines", "total"):
+        template += f"#{part}"
+    return render(request, template, context, status=status)
+
+
+def _po_form_post(request, access, po=None):
+    """POST of the PO form: "add"/"remove-N" re-render the lines without saving; ?part=total only
+    recomputes the total; anything else saves (create a draft, or replace a draft's lines)."""
+    header = POForm(request.POST, access=access) if po is None else None
+    action = request.POST.get("line_action", "")
+    if request.GET.get("part") == "total" or action == "add" or action.startswith("remove-"):
+        rows = _posted_rows(request.POST)
+        if action == "add" and len(rows) < MAX_PO_LINES:
+            rows.append({"account_code": "", "description": "", "amount": ""})
+        elif action.startswith("remove-") and action[7:].isdigit() and len(rows) > 1:
+            index = int(action[7:])
+            if index < len(rows):
+                del rows[index]
+        header = POForm(initial=request.POST.dict(), access=access) if po is None else None
+        return _po_form_page(request, access, po=po, header=header,
+                             formset=POLineFormSet(prefix="lines", initial=rows or [{}]))
+    formset = POLineFormSet(request.POST, prefix="lines")
+    header_ok = header.is_valid() if header is not None else True
+    if formset.is_valid() and header_ok:
+        fallback = header.cleaned_data["description"] if header is not None else po.description
+        lines = [{"account_code": f.cleaned_data["account_code"], "amount": f.cleaned_data["amount"],
+                  "description": f.cleaned_data["description"] or fallback} for f in formset.forms]
         try:
-            po = spending.purchase_order_create(
-                access=access, vendor_id=d["vendor"].pk, description=d["description"], currency=d["currency"],
-                department_id=d["department"].pk if d["department"] else None,
-                lines=[{"account_code": d["account_code"], "amount": d["amount"], "description": d["description"]}])
+            if po is None:
+                d = header.cleaned_data
+                po = spending.purchase_order_create(
+                    access=access, vendor_id=d["vendor"].pk, description=d["description"], currency=d["currency"],
+                    department_id=d["department"].pk if d["department"] else None, lines=lines)
+                messages.success(request, f"{po} saved as a draft with {len(lines)} line{'s' if len(lines) != 1 else ''}.")
+            else:
+                revision = request.POST.get("revision", "")
+                po = spending.purchase_order_update_lines(access=access, po_id=po.pk, lines=lines,
+                                                          revision=int(revision) if revision.isdigit() else None)
+                messages.success(request, f"{po}: lines saved, total {po.currency} {po.total:,.2f}.")
+        except spending.PurchaseOrderLocked as exc:
+            (header or formset.forms[0]).add_error(None, exc.message)
+            return _po_form_page(request, access, po=po, header=header, formset=formset, status=409)
         except ValidationError as exc:
-            _lines_errors(form, exc)
+            _apply_line_errors(header if header is not None else formset.forms[0], formset, exc)
         else:
-            messages.success(request, f"{po} saved as a draft.")
             return redirect("budgets:po", access.production.pk, po.pk)
-    return _po_list(request, access, po_form=form, status=422)
+    return _po_form_page(request, access, po=po, header=header, formset=formset, status=422)
+
+
+@spending_view(REQUEST_PURCHASE)
+def po_create(request, access):
+    if request.method == "POST":
+        return _po_form_post(request, access)
+    return _po_form_page(request, access)
+
+
+@spending_view(REQUEST_PURCHASE)
+def po_edit(request, access, po_id: int):
+    try:
+        po = visible_pos(access).select_related("budget").get(pk=po_id)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("No such purchase order.") from None
+    if not po.is_editable:
+        messages.error(request, f"{po} is {po.get_status_display().lower()}; its amounts are locked.")
+        return redirect("budgets:po", access.production.pk, po.pk)
+    if request.method == "POST":
+        return _po_form_post(request, access, po=po)
+    return _po_form_page(request, access, po=po)
 
 
 @spending_view(REQUEST_PURCHASE)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("spending/po/new/", sv.po_create, name="po_create"),
     path("spending/vendors/new/", sv.vendor_create, name="vendor_create"),
     path("spending/po/<int:po_id>/", sv.po_detail, name="po"),
+    path("spending/po/<int:po_id>/edit/", sv.po_edit, name="po_edit"),
     path("spending/po/<int:po_id>/submit/", sv.po_submit, name="po_submit"),
     path("spending/po/<int:po_id>/close/", sv.po_close, name="po_close"),
     path("spending/po/<int:po_id>/invoices/", sv.invoice_create, name="invoice_create"),

@@ -87,16 +87,25 @@ def test_estimate_post_allowed_and_denied(client, staff):
     assert CostEstimate.objects.get().etc == D("7.00")
 
 
+def po_data(vendor, description, lines, **extra):
+    """The new-PO form's POST: header plus a "lines" formset of (account, description, amount)."""
+    data = {"vendor": vendor.pk, "description": description, "currency": "", "department": "",
+            "lines-TOTAL_FORMS": str(len(lines)), "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "1",
+            "lines-MAX_NUM_FORMS": "100"}
+    for i, (code, desc, amount) in enumerate(lines):
+        data.update({f"lines-{i}-account_code": code, f"lines-{i}-description": desc, f"lines-{i}-amount": amount})
+    data.update(extra)
+    return data
+
+
 def test_po_pages(client, staff):
     client.force_login(staff.camera_head)
     assert client.post(url(staff, "vendor_create"), {"name": "Keslow"}).status_code == 302
     vendor = Vendor.objects.get()
-    bad = client.post(url(staff, "po_create"), {"vendor": vendor.pk, "description": "Lens", "account_code": "9999",
-                                                "amount": "10"})
+    bad = client.post(url(staff, "po_create"), po_data(vendor, "Lens", [("9999", "", "10")]))
     assert bad.status_code == 422 and "9999 is not an account" in bad.content.decode()
     assert not PurchaseOrder.objects.exists()
-    ok = client.post(url(staff, "po_create"), {"vendor": vendor.pk, "description": "Lens", "account_code": "2810",
-                                               "amount": "400"})
+    ok = client.post(url(staff, "po_create"), po_data(vendor, "Lens", [("2810", "", "400")]))
     po = PurchaseOrder.objects.get()
     assert ok.status_code == 302 and ok["Location"] == url(staff, "po", po.pk)
     assert client.post(url(staff, "po_submit", po.pk)).status_code == 302
@@ -110,8 +119,7 @@ def test_po_pages(client, staff):
     assert "Lens" not in client.get(url(staff, "spending")).content.decode()
     # crew may not raise POs
     client.force_login(staff.crew)
-    assert client.post(url(staff, "po_create"), {"vendor": vendor.pk, "description": "x", "account_code": "2810",
-                                                 "amount": "1"}).status_code == 403
+    assert client.post(url(staff, "po_create"), po_data(vendor, "x", [("2810", "", "1")])).status_code == 403
     assert PurchaseOrder.objects.count() == 1
 
 
@@ -168,3 +176,87 @@ def test_hot_cost_page(client, staff):
     assert '<span class="negative">-3,250.00</span>' in page
     client.force_login(staff.pm)
     assert client.post(url(staff, "hot_cost"), data | {"actual_cost": "1"}).status_code == 403
+
+
+def test_new_po_page_with_several_lines(client, staff):
+    acc = staff.access("accountant")
+    vendor = spending.vendor_create(access=acc, name="Keslow")
+    client.force_login(staff.accountant)
+    page = client.get(url(staff, "po_create"))
+    assert page.status_code == 200 and '<option value="2810">2810' in page.content.decode()
+    lines = [("2510", "Dolly", "1200.00"), ("2810", "", "300.50"), ("2510", "Track", "99.50")]
+    ok = client.post(url(staff, "po_create"), po_data(vendor, "Grip package", lines))
+    po = PurchaseOrder.objects.get()
+    assert ok.status_code == 302 and ok["Location"] == url(staff, "po", po.pk)
+    assert po.total == D("1600.00")
+    assert [(line.account_code, line.description, line.amount) for line in po.lines.all()] == [
+        ("2510", "Dolly", D("1200.00")), ("2810", "Grip package", D("300.50")), ("2510", "Track", D("99.50"))]
+
+
+def test_po_lines_add_remove_and_total_fragments(client, staff):
+    acc = staff.access("accountant")
+    vendor = spending.vendor_create(access=acc, name="Keslow")
+    client.force_login(staff.accountant)
+    target = url(staff, "po_create")
+    two = po_data(vendor, "Gels", [("2510", "A", "10"), ("2810", "B", "2.5")])
+    added = client.post(target + "?part=lines", {**two, "line_action": "add"}, HTTP_HX_REQUEST="true")
+    html = added.content.decode()
+    assert added.status_code == 200 and 'name="lines-TOTAL_FORMS" value="3"' in html
+    assert "<html" not in html and "Total 12.50" in html
+    removed = client.post(target + "?part=lines", {**two, "line_action": "remove-0"}, HTTP_HX_REQUEST="true")
+    html = removed.content.decode()
+    assert 'name="lines-TOTAL_FORMS" value="1"' in html and 'value="2810"' in html and 'value="2510"' not in html
+    total = client.post(target + "?part=total", po_data(vendor, "Gels", [("2510", "", "10"), ("2810", "", "x")]),
+                        HTTP_HX_REQUEST="true")
+    assert 'id="po-total"' in total.content.decode() and "some amounts are not numbers" in total.content.decode()
+    # without htmx "add" re-renders the whole page, keeping the header as typed; nothing is saved
+    full = client.post(target, {**two, "line_action": "add"})
+    assert full.status_code == 200 and 'value="Gels"' in full.content.decode()
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_po_bad_line_refuses_whole_po_with_error_beside_the_line(client, staff):
+    acc = staff.access("accountant")
+    vendor = spending.vendor_create(access=acc, name="Keslow")
+    client.force_login(staff.accountant)
+    bad = client.post(url(staff, "po_create"), po_data(vendor, "Mix", [("2510", "", "10"), ("7777", "", "5"),
+                                                                        ("2810", "", "-3")]))
+    html = bad.content.decode()
+    assert bad.status_code == 422
+    assert "Ensure this value is greater than or equal to 0.01" in html
+    assert not PurchaseOrder.objects.exists()
+    bad = client.post(url(staff, "po_create"), po_data(vendor, "Mix", [("2510", "", "10"), ("7777", "", "5")]))
+    assert bad.status_code == 422 and "7777 is not an account" in bad.content.decode()
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_po_edit_lines_and_lock_while_submitted(client, staff):
+    acc = staff.access("camera_head")
+    vendor = spending.vendor_create(access=acc, name="Keslow")
+    po = spending.purchase_order_create(access=acc, vendor_id=vendor.pk, description="Lens",
+                                        lines=[{"account_code": "2810", "amount": "10"}])
+    client.force_login(staff.camera_head)
+    edit = url(staff, "po_edit", po.pk)
+    page = client.get(edit)
+    assert page.status_code == 200 and 'value="10.00"' in page.content.decode()
+    data = po_data(vendor, "Lens", [("2810", "Filters", "10"), ("2510", "Sandbags", "40")], revision=po.revision)
+    assert client.post(edit, data)["Location"] == url(staff, "po", po.pk)
+    po.refresh_from_db()
+    assert po.total == D("50.00") and po.lines.count() == 2
+    # a stale revision changes nothing (409)
+    stale = client.post(edit, po_data(vendor, "Lens", [("2810", "", "1")], revision=po.revision - 1))
+    assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
+    po.refresh_from_db()
+    assert po.total == D("50.00")
+    # another department's head may not edit it, and nothing changes
+    client.force_login(staff.sound_head)
+    assert client.post(edit, po_data(vendor, "Lens", [("2810", "", "1")], revision=po.revision)).status_code == 404
+    po.refresh_from_db()
+    assert po.total == D("50.00")
+    # under approval the amounts are locked
+    spending.purchase_order_submit(access=acc, po_id=po.pk)
+    client.force_login(staff.camera_head)
+    locked = client.post(edit, po_data(vendor, "Lens", [("2810", "", "1")], revision=po.revision))
+    assert locked.status_code == 302 and locked["Location"] == url(staff, "po", po.pk)
+    po.refresh_from_db()
+    assert po.total == D("50.00") and po.status == "submitted"
