@@ -27,10 +27,10 @@ def world():
     world = build_world()
     # Day 1 (MAREN, ELLIS) wraps at 23:00; day 2 (ELLIS) is called at the calendar's 07:00: 8 h rest.
     Strip.objects.filter(pk=world["break1"].pk).update(wrap_time=time(23, 0))
-    # ELLIS has a deal on the production's copy of the SAG-AFTRA day performer pack (12 h rest; the
-    # shipped version ends 30 June 2026, the copy runs on); MAREN has no deal.
-    text = shipped_pack_text(SAG).replace(f"id: {SAG}", "id: sag-our-show").replace("to: 2026-06-30", "to: 2099-12-31")
-    PayrollPack.objects.create(production=world["production"], pack_id="sag-our-show", version="2023-11-09",
+    # ELLIS has a deal on the production's copy of the SAG-AFTRA day performer pack (12 h rest, the
+    # newest shipped version, in force from 1 July 2026); MAREN has no deal.
+    text = shipped_pack_text(SAG).replace(f"id: {SAG}", "id: sag-our-show")
+    PayrollPack.objects.create(production=world["production"], pack_id="sag-our-show", version="2026-07-01",
                                agreement="SAG-AFTRA copy", copied_from=SAG, yaml_text=text)
     PayrollDeal.objects.create(production=world["production"], cast_member=world["cast"]["ELLIS"],
                                pack_id="sag-our-show", rate=Decimal("1200.00"), rate_unit="day")
@@ -94,8 +94,19 @@ def test_call_sheet_without_a_previous_day_has_no_rest_warning(world):
     assert cs_selectors.cast_rest_warnings(access=world["ad"], call_sheet=sheet) == []
 
 
-def test_a_pack_out_of_force_is_said_not_silently_skipped(world):
-    PayrollDeal.objects.filter(cast_member=world["cast"]["ELLIS"]).update(pack_id=SAG)  # shipped: ends 30 June 2026
+def test_the_shipped_pack_checks_with_the_version_in_force(world):
+    PayrollDeal.objects.filter(cast_member=world["cast"]["ELLIS"]).update(pack_id=SAG)
     board = sched_selectors.board_get(access=world["ad"], version=world["version"])
     rest = [w for d in board.days for w in d.warnings if w.startswith("Rest")]
-    assert len(rest) == 1 and f"no version of rule pack {SAG} is in force on {DAY2:%a %d %b %Y}: rest not checked" in rest[0]
+    assert len(rest) == 1 and f"{SAG}@2026-07-01:rest:daily" in rest[0]  # DAY2 is after the 2023 version ended
+
+
+def test_a_pack_out_of_force_is_said_not_silently_skipped(world):
+    # A copy whose only version ended before the shoot.
+    PayrollPack.objects.filter(pack_id="sag-our-show").update(
+        yaml_text=PayrollPack.objects.get(pack_id="sag-our-show").yaml_text.replace(
+            "effective: { from: 2026-07-01 }", "effective: { from: 2026-07-01, to: 2026-07-31 }"))
+    board = sched_selectors.board_get(access=world["ad"], version=world["version"])
+    rest = [w for d in board.days for w in d.warnings if w.startswith("Rest")]
+    assert len(rest) == 1
+    assert f"no version of rule pack sag-our-show is in force on {DAY2:%a %d %b %Y}: rest not checked" in rest[0]
