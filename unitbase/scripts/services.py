@@ -33,7 +33,7 @@ from .models import (
     TagStatus,
 )
 from .pagination import layout_for, paginate
-from .parsers import ScriptFormatError, parse_bytes
+from .parsers import ScriptFormatError, check_bytes, parse_bytes
 from .parsers.scenes import extract_scenes
 from .permissions import BREAKDOWN_ACTION, UPLOAD_ACTION
 from .suggest import extras_hits, keyword_hits
@@ -109,6 +109,25 @@ class _ElementCache:
         return element
 
 
+def _check_size(data: bytes) -> None:
+    limit = settings.UNITBASE_MAX_UPLOAD_BYTES
+    if not data:
+        raise _file_error("The file is empty.")
+    if len(data) > limit:
+        raise _file_error(f"The file is {len(data) / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB.")
+
+
+def script_file_check(*, filename: str, data: bytes) -> str:
+    """Refuse a file that cannot be a screenplay before it is queued for a background import (a PDF,
+    or a large file): the size cap and the cheap checks of the parser (empty, not a PDF, no text
+    layer, binary). Writes nothing; returns the format. The same messages as `script_import`."""
+    _check_size(data)
+    try:
+        return check_bytes(data, filename or "")
+    except ScriptFormatError as exc:
+        raise _file_error(f"This file could not be read as a screenplay: {exc}.") from None
+
+
 @transaction.atomic
 def script_import(
     *,
@@ -125,12 +144,8 @@ def script_import(
     with the file raises ValidationError on "file" and writes nothing."""
     access.require(UPLOAD_ACTION)
     report = progress or (lambda fraction, message: None)
-    limit = settings.UNITBASE_MAX_UPLOAD_BYTES
     filename = (filename or "script.fountain").replace("\\", "/").rsplit("/", 1)[-1][:255]
-    if not data:
-        raise _file_error("The file is empty.")
-    if len(data) > limit:
-        raise _file_error(f"The file is {len(data) / 1048576:.1f} MB; the limit is {limit / 1048576:.0f} MB.")
+    _check_size(data)
     if paper not in Paper.values:
         raise ValidationError({"paper": f"Choose one of: {', '.join(Paper.values)}."})
     if colour is not None and colour not in RevisionColour.values:

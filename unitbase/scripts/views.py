@@ -86,13 +86,19 @@ def upload(request, access):
         elif upload.size > SYNC_IMPORT_BYTES or upload.name.lower().endswith(".pdf"):
             from .tasks import script_import_task
 
-            script_import_task.enqueue(
-                production_id=access.production.pk, user_id=request.user.pk, filename=upload.name,
-                data_b64=base64.b64encode(upload.read()).decode("ascii"), paper=form.cleaned_data["paper"],
-                colour=form.cleaned_data["colour"] or None,
-            )
-            messages.info(request, f"“{upload.name}” is being imported in the background (PDFs and large files take a while).")
-            return redirect("productions:tasks", access.production.pk)
+            data = upload.read()
+            try:  # a bad file is refused here, on the form, not later on the background jobs page
+                services.script_file_check(filename=upload.name, data=data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                script_import_task.enqueue(
+                    production_id=access.production.pk, user_id=request.user.pk, filename=upload.name,
+                    data_b64=base64.b64encode(data).decode("ascii"), paper=form.cleaned_data["paper"],
+                    colour=form.cleaned_data["colour"] or None,
+                )
+                messages.info(request, f"“{upload.name}” is being imported in the background (PDFs and large files take a while).")
+                return redirect("productions:tasks", access.production.pk)
         else:
             try:
                 revision = services.script_import(

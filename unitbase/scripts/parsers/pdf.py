@@ -83,6 +83,31 @@ def _open(data: bytes):
         raise ScriptFormatError(f"the PDF could not be opened ({type(exc).__name__}): the file is damaged or not a PDF") from None
 
 
+def check_pdf(data: bytes) -> int:
+    """The quick checks of parse_pdf without reading every page (for refusing a bad upload before a
+    background import): it opens, has 1 to MAX_PAGES pages and text on one of its first pages.
+    Return the page count; raise ScriptFormatError otherwise."""
+    pdf = _open(data)
+    try:
+        count = len(pdf.pages)
+        if not count:
+            raise ScriptFormatError("the PDF has no pages")
+        if count > MAX_PAGES:
+            raise ScriptFormatError(f"the PDF has {count} pages; a screenplay has at most {MAX_PAGES}")
+        try:
+            has_text = any(page.chars for page in pdf.pages[:3])
+        except Exception as exc:
+            raise ScriptFormatError(f"the PDF could not be read ({type(exc).__name__}): the file is damaged") from None
+        if not has_text:
+            raise ScriptFormatError(_NO_TEXT)
+    finally:
+        pdf.close()
+    return count
+
+
+_NO_TEXT = "the PDF has no text layer (a scan?): export the script as PDF, Fountain or FDX from the writing program"
+
+
 def _page_lines(page, index: int, char_w: list[float]) -> list[_Line]:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=2, y_tolerance=2)
     words.sort(key=lambda w: (round(w["top"]), w["x0"]))
@@ -138,7 +163,7 @@ def parse_pdf(data: bytes) -> Script:
     finally:
         pdf.close()
     if not any(pages) or not char_w:
-        raise ScriptFormatError("the PDF has no text layer (a scan?): export the script as PDF, Fountain or FDX from the writing program")
+        raise ScriptFormatError(_NO_TEXT)
     return _build(pages, width, height, median(char_w))
 
 
