@@ -6,11 +6,15 @@ Columns, all in the budget's base currency:
                     fringe account, e.g. 1999, when the chart has one, else kept on each account)
   period            transactions dated in the reporting week (week_ending − 6 days … week_ending)
   actual to date    transactions dated up to week_ending
-  committed         open balances of approved POs (line amount − invoiced against it, floored at 0)
+  committed         at the end of week_ending: open balances of the POs approved by then and not yet
+                    closed (line amount − invoiced by then, floored at 0), plus the commitments of the
+                    registered sources (commitment_sources: payroll's labour deals)
   total cost        actual to date + committed
   ETC               the accountant's estimate to complete, or by default max(budget − total cost, 0)
   EFC               total cost + ETC
   variance          budget − EFC (negative = over budget)
+  prior EFC         the account's EFC in the latest closed period before week_ending (closings.py)
+  change in EFC     EFC − prior EFC
 
 Reads are grouped in the database: one query for actuals, one for commitments, one for estimates,
 plus the budget's own few queries, whatever the number of transactions.
@@ -22,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -29,7 +34,7 @@ from django.db.models.functions import Coalesce, Greatest
 from unitbase.productions.models import Production
 from unitbase.productions.permissions import ProductionAccess
 
-from . import calc
+from . import calc, commitment_sources
 from .models import (
     Budget,
     ChartCategory,
@@ -85,8 +90,30 @@ def week_bounds(week_ending: dt.date) -> tuple[dt.date, dt.date]:
 # --- the grouped reads ----------------------------------------------------------------------------
 
 
+def budget_cache_key(budget: Budget, what: str) -> str | None:
+    """A cache key for figures of a locked version (None for a working one, which can change).
+    A locked version never changes (every edit raises BudgetLocked; a revision is a new budget),
+    so its id and lock time identify its figures for good."""
+    if budget.status != Budget.Status.LOCKED or budget.locked_at is None:
+        return None
+    return f"unitbase:budget:{what}:{budget.pk}:{budget.revision}:{budget.locked_at.timestamp()}"
+
+
 def budget_by_account(budget: Budget) -> dict[str, Decimal]:
-    """Each account's budget in base currency, fringes posted as on the top sheet."""
+    """Each account's budget in base currency, fringes posted as on the top sheet; cached for a
+    locked version (the calculation of a 2,000-line budget dominates the report's time)."""
+    key = budget_cache_key(budget, "by-account")
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    result = _budget_by_account(budget)
+    if key is not None:
+        cache.set(key, result, timeout=None)
+    return result
+
+
+def _budget_by_account(budget: Budget) -> dict[str, Decimal]:
     from .selectors import budget_input  # selectors imports nothing from here; keep the graph simple
 
     sheet = calc.calculate(budget_input(budget))
@@ -113,15 +140,27 @@ def actuals_by_account(production: Production, start: dt.date, end: dt.date) -> 
     return {r["account_code"]: (r["period"] or ZERO, r["atd"] or ZERO) for r in rows}
 
 
-def commitments_by_account(production: Production, budget: Budget | None = None) -> dict[str, Decimal]:
-    """Open balances of approved POs per account, in base currency, in one grouped query.
+def commitments_by_account(production: Production, budget: Budget | None = None,
+                           as_of: dt.date | None = None) -> dict[str, Decimal]:
+    """Open commitments per account at the end of `as_of` (default: now), in base currency.
 
-    A PO's amounts are in its own currency; POs in another currency than the report's base are
-    converted with the report budget's rates (per currency, a handful of extra rows)."""
-    invoiced = (InvoiceLine.objects.filter(po_line=OuterRef("pk")).values("po_line")
-                .annotate(s=Sum("amount")).values("s"))
-    rows = (PurchaseOrderLine.objects
-            .filter(purchase_order__production=production, purchase_order__status=PurchaseOrder.Status.APPROVED)
+    POs: one grouped query. A PO line is open when its PO was approved by then (or has no approval
+    date, as older data) and not closed by then; its open balance is its amount less what was
+    invoiced against it by then, floored at 0. A PO's amounts are in its own currency; other
+    currencies are converted with the report budget's rates. Then the registered commitment sources
+    (payroll's labour deals), converted the same way."""
+    invoiced_lines = InvoiceLine.objects.filter(po_line=OuterRef("pk"))
+    lines = PurchaseOrderLine.objects.filter(purchase_order__production=production)
+    if as_of is None:
+        lines = lines.filter(purchase_order__status=PurchaseOrder.Status.APPROVED)
+    else:
+        invoiced_lines = invoiced_lines.filter(invoice__date__lte=as_of)
+        lines = lines.filter(
+            Q(purchase_order__status=PurchaseOrder.Status.APPROVED)
+            | Q(purchase_order__status=PurchaseOrder.Status.CLOSED, purchase_order__closed_at__date__gt=as_of),
+            Q(purchase_order__approved_at__isnull=True) | Q(purchase_order__approved_at__date__lte=as_of))
+    invoiced = invoiced_lines.values("po_line").annotate(s=Sum("amount")).values("s")
+    rows = (lines
             .annotate(invoiced=Coalesce(Subquery(invoiced, output_field=MONEY_FIELD), Value(ZERO),
                                         output_field=MONEY_FIELD))
             .annotate(open=Greatest(F("amount") - F("invoiced"), Value(ZERO), output_field=MONEY_FIELD))
@@ -129,12 +168,16 @@ def commitments_by_account(production: Production, budget: Budget | None = None)
             .annotate(total=Sum("open"))
             .order_by())
     result: dict[str, Decimal] = {}
-    for r in rows:
-        amount = r["total"] or ZERO
-        currency = r["purchase_order__currency"]
+
+    def add(code: str, amount: Decimal, currency: str) -> None:
         if budget is not None and currency != budget.base_currency:
             amount = to_base(budget, amount, currency)
-        result[r["account_code"]] = result.get(r["account_code"], ZERO) + amount
+        result[code] = result.get(code, ZERO) + amount
+
+    for r in rows:
+        add(r["account_code"], r["total"] or ZERO, r["purchase_order__currency"])
+    for c in commitment_sources.commitments(production, as_of or dt.date.today()):
+        add(c.account_code, calc.round_money(c.amount), c.currency)
     return result
 
 
@@ -152,6 +195,7 @@ class Figures:
     atd: Decimal = ZERO
     committed: Decimal = ZERO
     etc: Decimal = ZERO
+    prior_efc: Decimal | None = None
 
     @property
     def total_cost(self) -> Decimal:
@@ -165,12 +209,19 @@ class Figures:
     def variance(self) -> Decimal:
         return self.budget - self.efc
 
+    @property
+    def efc_change(self) -> Decimal | None:
+        """Movement of the EFC since the prior closed period (None when there is none)."""
+        return None if self.prior_efc is None else self.efc - self.prior_efc
+
     def add(self, other: Figures) -> None:
         self.budget += other.budget
         self.period += other.period
         self.atd += other.atd
         self.committed += other.committed
         self.etc += other.etc
+        if other.prior_efc is not None:
+            self.prior_efc = (self.prior_efc or ZERO) + other.prior_efc
 
 
 def default_etc(budget: Decimal, total_cost: Decimal) -> Decimal:
@@ -210,6 +261,8 @@ class CostReport:
     levels: list[LevelRow]
     total: Figures
     accounts: list[AccountRow]
+    closing: object | None = None  # the CostReportClosing this report is the frozen snapshot of
+    prior_closing: object | None = None  # the closed period the "prior EFC" column comes from
 
     @property
     def overruns(self) -> list[AccountRow]:
@@ -217,13 +270,13 @@ class CostReport:
         return sorted((a for a in self.accounts if a.variance < 0), key=lambda a: (a.variance, a.code))
 
 
-def compute(budget: Budget, week_ending: dt.date) -> CostReport:
-    """The report itself (no permission check: call `cost_report` from views and the API)."""
+def compute(budget: Budget, week_ending: dt.date, with_prior: bool = True) -> CostReport:
+    """The live report (no permission check: call `cost_report` from views and the API)."""
     production = budget.production
     start, end = week_bounds(week_ending)
     budgets = budget_by_account(budget)
     actuals = actuals_by_account(production, start, end)
-    committed = commitments_by_account(production, budget)
+    committed = commitments_by_account(production, budget, as_of=end)
     estimates = estimates_by_account(budget)
     accounts = list(budget.accounts.all())
     known = {a.code for a in accounts}
@@ -241,9 +294,29 @@ def compute(budget: Budget, week_ending: dt.date) -> CostReport:
             row.etc, row.etc_is_default = estimates[row.code], False
         else:
             row.etc = default_etc(row.budget, row.total_cost)
+    prior = None
+    if with_prior:
+        from .closings import prior_closing, prior_efcs
+
+        prior = prior_closing(production, before=end)
+        if prior is not None:
+            apply_prior(rows, prior_efcs(prior))
+    return assemble(budget, end, rows, prior_closing=prior)
+
+
+def apply_prior(rows: list[AccountRow], efcs: dict[str, Decimal]) -> None:
+    """Fill the prior-EFC column; an account the prior period did not have had no EFC then."""
+    for row in rows:
+        row.prior_efc = efcs.get(row.code, ZERO)
+
+
+def assemble(budget: Budget, week_ending: dt.date, rows: list[AccountRow], closing=None,
+             prior_closing=None) -> CostReport:
+    """Roll account rows up by category and level (live or from a closed snapshot alike)."""
+    start, end = week_bounds(week_ending)
     labels = dict(Level.choices)
     levels: list[LevelRow] = []
-    total = Figures()
+    total = Figures(prior_efc=ZERO if prior_closing is not None else None)
     for level_key in Level.values:
         level = LevelRow(level=level_key, label=labels[level_key])
         for row in (r for r in rows if r.level == level_key):
@@ -256,35 +329,49 @@ def compute(budget: Budget, week_ending: dt.date) -> CostReport:
         if level.categories:
             levels.append(level)
             total.add(level)
-    return CostReport(budget=budget, week_ending=end, period_start=start, levels=levels, total=total, accounts=rows)
+    return CostReport(budget=budget, week_ending=end, period_start=start, levels=levels, total=total, accounts=rows,
+                      closing=closing, prior_closing=prior_closing)
 
 
-def cost_report(*, access: ProductionAccess, budget: Budget, week_ending: dt.date) -> CostReport:
+def cost_report(*, access: ProductionAccess, budget: Budget, week_ending: dt.date, live: bool = False) -> CostReport:
+    """The report for the week ending `week_ending`: the frozen snapshot when that week was closed
+    against this budget version (unless `live`), else computed now with the prior closed EFC."""
     require_view(access)
     if budget.production_id != access.production.pk:
         raise ValidationError("That budget belongs to another production.")
+    if not live:
+        from .closings import closing_for, closing_report
+
+        closing = closing_for(budget.production, budget, week_ending)
+        if closing is not None:
+            return closing_report(closing)
     return compute(budget, week_ending)
 
 
 def account_efc(budget: Budget, codes: list[str]) -> dict[str, AccountRow]:
     """Today's figures for a few accounts (overage checks): the whole report's reads, filtered."""
-    report = compute(budget, dt.date.max - dt.timedelta(days=1))
+    report = compute(budget, dt.date.max - dt.timedelta(days=1), with_prior=False)
     return {r.code: r for r in report.accounts if r.code in codes}
 
 
-REPORT_KEYS = ["budget", "period", "atd", "committed", "total_cost", "etc", "efc", "variance"]
+REPORT_KEYS = ["budget", "period", "atd", "committed", "total_cost", "etc", "efc", "variance", "prior_efc",
+               "efc_change"]
 
 
 def report_json(report: CostReport) -> dict:
-    """The report as plain JSON data (money as decimal strings), for the API and the CLI."""
+    """The report as plain JSON data (money as decimal strings; prior_efc and efc_change are null
+    when no earlier period is closed), for the API and the CLI."""
 
     def figures(obj) -> dict:
-        return {k: f"{getattr(obj, k):.2f}" for k in REPORT_KEYS}
+        return {k: (None if getattr(obj, k) is None else f"{getattr(obj, k):.2f}") for k in REPORT_KEYS}
 
     budget = report.budget
     return {
         "budget_id": budget.pk, "base_currency": budget.base_currency, "week_ending": report.week_ending.isoformat(),
         "period_start": report.period_start.isoformat(),
+        "closed": report.closing is not None,
+        "closed_at": report.closing.closed_at.isoformat() if report.closing is not None else None,
+        "prior_week_ending": report.prior_closing.week_ending.isoformat() if report.prior_closing else None,
         "levels": [{"level": lv.level, "label": lv.label, **figures(lv), "categories": [
             {"code": c.code, "name": c.name, **figures(c), "accounts": [
                 {"code": a.code, "name": a.name, "etc_is_default": a.etc_is_default, **figures(a)}

@@ -614,3 +614,60 @@ class HotCostDay(models.Model):
     def over_under(self):
         """Planned − actual: negative when the day cost more than planned."""
         return self.planned_cost - self.actual_cost
+
+
+class CostReportClosing(models.Model):
+    """A closed cost-report period (domain-spec 2.1: every weekly report kept as an immutable snapshot).
+    Created only by `costreport_close.cost_report_close`; its lines are never edited or deleted."""
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="cost_report_closings")
+    budget = models.ForeignKey(Budget, on_delete=models.RESTRICT, related_name="closings",
+                               help_text="The budget version the period was reported against")
+    week_ending = models.DateField()
+    period_start = models.DateField()
+    closed_at = models.DateTimeField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["production", "-week_ending"]
+        constraints = [models.UniqueConstraint(fields=["production", "week_ending"], name="closing_unique_week")]
+
+    def __str__(self) -> str:
+        return f"Cost report closed w/e {self.week_ending:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("A closed cost report is frozen: it cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class CostReportSnapshotLine(models.Model):
+    """One account's frozen figures in a closed period (base currency of the closing's budget)."""
+
+    closing = models.ForeignKey(CostReportClosing, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveIntegerField()
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=160)
+    category_code = models.CharField(max_length=20)
+    category_name = models.CharField(max_length=160)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    in_budget = models.BooleanField(default=True)
+    etc_is_default = models.BooleanField(default=True)
+    budget = models.DecimalField(**MONEY)
+    period = models.DecimalField(**MONEY)
+    atd = models.DecimalField("actual to date", **MONEY)
+    committed = models.DecimalField(**MONEY)
+    etc = models.DecimalField("estimate to complete", **MONEY)
+
+    class Meta:
+        ordering = ["closing", "order"]
+        constraints = [models.UniqueConstraint(fields=["closing", "code"], name="snapshot_unique_account")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.closing})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("A closed cost report is frozen: it cannot be changed.")
+        super().save(*args, **kwargs)

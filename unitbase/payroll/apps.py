@@ -34,3 +34,9 @@ class PayrollConfig(AppConfig):
         from . import selectors
 
         register_rest_checker(selectors.cast_rest_checker)
+
+        from unitbase.budgets.commitment_sources import register as register_commitments
+
+        from .commitments import labour_commitments
+
+        register_commitments("labour", "Labour (payroll deals)", labour_commitments)

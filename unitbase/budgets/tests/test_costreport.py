@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from unitbase.approvals.selectors import approval_latest_for
 from unitbase.approvals.services import approval_decide
 from unitbase.budgets import costreport, spending
+from unitbase.budgets.models import PurchaseOrder
 from unitbase.budgets.tests.test_spending import make_staff
 from unitbase.productions.permissions import ActionDenied
 
 D = Decimal
 WEEK = dt.date(2025, 3, 16)
+APPROVED_AT = dt.datetime(2025, 3, 11, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -33,6 +35,8 @@ def report_data(staff):
     spending.purchase_order_submit(access=acc, po_id=po.pk)
     approval_decide(access=staff.access("pm"), request_id=approval_latest_for(obj=po, kind="purchase_order").pk,
                     decision="approve")
+    # Commitments are as of the report's week: date the approval inside the reported period.
+    PurchaseOrder.objects.filter(pk=po.pk).update(approved_at=APPROVED_AT)
     post = lambda code, amount, day, currency="USD": spending.transaction_post(  # noqa: E731
         access=acc, account_code=code, amount=amount, currency=currency, date=day, source="manual")
     post("2510", "3000", dt.date(2025, 3, 5))
