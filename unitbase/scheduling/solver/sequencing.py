@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 DP_MAX_SCENES = 22
 CPSAT_MAX_SCENES = 120  # the circuit model has n^2 arcs; larger instances use local search only
 INF = 1 << 60
+BOUND_SHARE = 0.25  # share of the time limit for the decomposition lower bound (above the DP's size)
 
 
 @dataclass(frozen=True)
@@ -518,16 +519,22 @@ def solve_sequence(
     cost = objective(problem, order)
     if on_improve:
         on_improve(order, cost)
-    ls_share = 0.3 if method != "heuristic" and problem.n <= CPSAT_MAX_SCENES else 1.0
+    ls_share = 0.3 if method != "heuristic" and problem.n <= CPSAT_MAX_SCENES else 1.0 - BOUND_SHARE
     order, cost = local_search(problem, order, started + time_limit * ls_share, on_improve=on_improve)
-    if method == "heuristic":
-        return SeqResult(order, cost, simple_bound(problem), False, time.monotonic() - started, "heuristic")
-    remaining = deadline - time.monotonic()
     bound = simple_bound(problem)
+    if method != "heuristic":  # a proven bound from exact sub-problems (solver/bounds.py)
+        from .bounds import decomposition_bound
+
+        bound = max(bound, decomposition_bound(problem, time.monotonic() + time_limit * BOUND_SHARE))
+    if method == "heuristic" or cost <= bound:
+        label = "heuristic" if method == "heuristic" else "heuristic+bound"
+        return SeqResult(order, cost, min(bound, cost), cost <= bound, time.monotonic() - started, label)
+    remaining = deadline - time.monotonic()
     if remaining > 0.5 and problem.n <= CPSAT_MAX_SCENES:
         res = cpsat_solve(problem, remaining, workers=workers, hint=order)
         if res.order and res.objective <= cost:
-            res.bound = max(res.bound, bound)
+            res.bound = min(res.objective, max(res.bound, bound))
+            res.optimal = res.optimal or res.objective <= res.bound
             res.seconds = time.monotonic() - started
             res.method = "heuristic+cpsat"
             return res
