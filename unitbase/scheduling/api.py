@@ -593,3 +593,116 @@ def feed_revoke(request, production_id: int, feed_id: int):
     """Revoke a feed: its URL answers 404 from now on (your own, or any if you may change the schedule)."""
     access = api_access(request, production_id)
     return _feed_out(request, services.feed_revoke(access=access, feed_id=feed_id))
+
+
+# --- changes to a locked, applied schedule -------------------------------------------------------
+
+
+class ChangeIn(Schema):
+    proposal_id: int
+    note: str = Field("", max_length=500)
+    target_revision: int | None = None
+
+
+class ChangeOut(Schema):
+    id: int
+    unit_id: int
+    status: str
+    target_id: int | None
+    target_name: str
+    target_revision: int
+    proposal_id: int | None
+    proposal_name: str
+    proposal_revision: int
+    note: str
+    reason: str
+    requested_by: str
+    decided_by: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    approval_id: int | None
+    approval_version: int | None
+    url: str
+
+
+class ChangeDecisionIn(Schema):
+    decision: Literal["approve", "reject"]
+    reason: str = ""
+    version: int | None = None
+
+
+def _change_out(change) -> dict:
+    from unitbase.approvals.selectors import approval_latest_for
+
+    approval = approval_latest_for(obj=change, kind=services.CHANGE_KIND)
+    return {
+        "id": change.pk, "unit_id": change.schedule.unit_id, "status": change.status,
+        "target_id": change.target_id, "target_name": change.target_name, "target_revision": change.target_revision,
+        "proposal_id": change.proposal_id, "proposal_name": change.proposal_name,
+        "proposal_revision": change.proposal_revision, "note": change.note, "reason": change.reason,
+        "requested_by": change.requested_by.email, "decided_by": change.decided_by.email if change.decided_by else None,
+        "created_at": change.created_at, "decided_at": change.decided_at,
+        "approval_id": approval.pk if approval else None, "approval_version": approval.version if approval else None,
+        "url": services.schedule_change_url(change),
+    }
+
+
+def _change(access, change_id: int):
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        return selectors.schedule_change_get(access=access, change_id=change_id)
+    except ValidationError:
+        raise Http404("No such schedule change request.") from None
+
+
+@router.get("/{production_id}/schedule/changes", response=list[ChangeOut])
+def change_list(request, production_id: int, status: str = ""):
+    """Requests to replace a locked, applied version (newest first; ?status=pending to filter)."""
+    access = api_access(request, production_id)
+    return [_change_out(c) for c in selectors.schedule_change_list(access=access, status=status)]
+
+
+@router.post("/{production_id}/schedule/changes", response={201: ChangeOut, 409: Conflict})
+def change_create(request, production_id: int, payload: ChangeIn):
+    """Ask for a version to replace the unit's locked, applied version (change_schedule). The approvers
+    come from the approvals policy "schedule_change" (default UPM); compare with the `compare` endpoint."""
+    access = api_access(request, production_id, Action.CHANGE_SCHEDULE)
+    try:
+        change = services.schedule_change_request(access=access, proposal_id=payload.proposal_id, note=payload.note,
+                                                  target_revision=payload.target_revision)
+    except services.StaleVersion as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, _change_out(_change(access, change.pk)))
+
+
+@router.get("/{production_id}/schedule/changes/{change_id}", response=ChangeOut)
+def change_detail(request, production_id: int, change_id: int):
+    access = api_access(request, production_id)
+    return _change_out(_change(access, change_id))
+
+
+@router.post("/{production_id}/schedule/changes/{change_id}/decide", response={200: ChangeOut, 409: Conflict})
+def change_decide(request, production_id: int, change_id: int, payload: ChangeDecisionIn):
+    """Approve (the last approval applies the proposal, locked) or reject with a reason. 403 when it is
+    not yours to decide, 409 when someone decided first, 422 when the request is stale."""
+    from unitbase.approvals.services import ApprovalConflict
+
+    access = api_access(request, production_id)
+    change = _change(access, change_id)
+    try:
+        services.schedule_change_decide(access=access, change_id=change.pk, decision=payload.decision,
+                                        reason=payload.reason, version=payload.version)
+    except ApprovalConflict as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
+    return Status(200, _change_out(_change(access, change.pk)))
+
+
+@router.post("/{production_id}/schedule/changes/{change_id}/withdraw", response={200: ChangeOut})
+def change_withdraw(request, production_id: int, change_id: int):
+    """The requester takes a pending request back."""
+    access = api_access(request, production_id)
+    change = _change(access, change_id)
+    services.schedule_change_withdraw(access=access, change_id=change.pk)
+    return Status(200, _change_out(_change(access, change.pk)))

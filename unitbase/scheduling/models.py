@@ -400,3 +400,49 @@ class OptimiserRun(models.Model):
         if self.status == self.Status.FINISHED:
             return 100
         return round(min(0.99, self.seconds / max(self.time_limit, 0.1)) * 100)
+
+
+class ScheduleChange(models.Model):
+    """A request to replace a unit's locked, applied version (`target`) by another version of the same
+    schedule (`proposal`, usually a copy of it that an editor changed). It goes through the approvals
+    app (kind "schedule_change", the matrix action approve_schedule_change, default UPM); on approval
+    the proposal becomes the locked, applied version in one transaction. Both revisions are recorded
+    at submission: if either version changed since, the approval is refused as stale."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved and applied"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="schedule_changes")
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="changes")
+    target = models.ForeignKey(ScheduleVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_name = models.CharField(max_length=100)
+    target_revision = models.PositiveIntegerField()
+    proposal = models.ForeignKey(ScheduleVersion, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="change_requests")
+    proposal_name = models.CharField(max_length=100)
+    proposal_revision = models.PositiveIntegerField()
+    note = models.CharField(max_length=500, blank=True, help_text="Why the change is needed")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal"], condition=Q(status="pending"),
+                                    name="scheduling_one_pending_change_per_proposal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Apply “{self.proposal_name}” in place of locked “{self.target_name}”"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -23,6 +23,7 @@ from .models import (
     CalendarDay,
     ProductionCalendar,
     Schedule,
+    ScheduleChange,
     SchedulePreferences,
     ScheduleVersion,
     Strip,
@@ -80,6 +81,24 @@ def version_get(*, access: ProductionAccess, version_id: int) -> ScheduleVersion
     return ScheduleVersion.objects.select_related("schedule", "schedule__unit", "script_revision").get(
         schedule__production=access.production, pk=int(version_id)
     )
+
+
+def schedule_change_get(*, access: ProductionAccess, change_id: int) -> ScheduleChange:
+    """A change request of this production (ValidationError on another production's or a bad id)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return ScheduleChange.objects.select_related(
+            "schedule__unit", "target", "proposal", "requested_by", "decided_by").get(
+            production=access.production, pk=int(change_id))
+    except (ScheduleChange.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise ValidationError({"change": "No such schedule change request in this production."}) from None
+
+
+def schedule_change_list(*, access: ProductionAccess, status: str = "") -> QuerySet[ScheduleChange]:
+    qs = ScheduleChange.objects.filter(production=access.production).select_related(
+        "schedule__unit", "target", "proposal", "requested_by", "decided_by")
+    return qs.filter(status=status) if status else qs
 
 
 def version_applied(*, access: ProductionAccess, unit_id: int) -> ScheduleVersion | None:

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from unitbase.approvals import services as approval_services
+from unitbase.approvals.selectors import approval_latest_for
 from unitbase.core.audit import audit_record
 from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.models import Unit
@@ -30,6 +32,7 @@ from .models import (
     CalendarFeed,
     ProductionCalendar,
     Schedule,
+    ScheduleChange,
     SchedulePreferences,
     ScheduleVersion,
     Strip,
@@ -65,6 +68,9 @@ def _edit(access: ProductionAccess, version_id: int, revision: int) -> ScheduleV
     except (ScheduleVersion.DoesNotExist, ValueError, TypeError):
         raise ValidationError({"version": "No such schedule version in this production."}) from None
     require_edit_version(access, version)
+    if ScheduleChange.objects.filter(proposal=version, status=ScheduleChange.Status.PENDING).exists():
+        raise ValidationError({"version": f"“{version.name}” is waiting for approval to replace the locked schedule; "
+                                          "withdraw that request to change it again."})
     updated = ScheduleVersion.objects.filter(pk=version.pk, revision=revision).update(revision=F("revision") + 1)
     if not updated:
         raise StaleVersion(version, revision)
@@ -621,6 +627,157 @@ def strip_sort(*, access: ProductionAccess, version_id: int, revision: int, stri
     _save_order(version, board, boneyard)
     _audit(access, "strip_sort", version, strips=sorted(wanted), keys=keys)
     return version
+
+
+# --- changes to a locked, applied schedule (through approvals) ----------------------------------
+
+CHANGE_KIND = "schedule_change"
+
+
+def _change_audit(production_id: int, actor: Any, action: str, change: ScheduleChange, **changes: Any) -> None:
+    audit_record(production_id=production_id, actor=actor, action=f"schedule.{action}", obj=change,
+                 object_repr=str(change), changes=changes)
+
+
+@transaction.atomic
+def schedule_change_request(
+    *, access: ProductionAccess, proposal_id: int, note: str = "", target_revision: int | None = None,
+) -> ScheduleChange:
+    """Ask for `proposal` (a draft, published or locked version of a unit's schedule, usually a copy
+    of the applied one) to replace the unit's locked, applied version. Needs change_schedule; the
+    approvers are named by the approvals policy of kind "schedule_change" (default: the UPM, whose
+    authority comes from the matrix action approve_schedule_change). `target_revision`, when given,
+    is the applied version's revision the requester compared against: a stale one is refused.
+    While the request is pending the proposal cannot be edited."""
+    access.require(EDIT_ACTION)
+    try:
+        proposal = access_version(access, proposal_id)
+    except (ScheduleVersion.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"proposal": "No such schedule version in this production."}) from None
+    target = ScheduleVersion.objects.select_for_update().filter(schedule=proposal.schedule, is_applied=True).first()
+    unit = proposal.schedule.unit
+    if target is None:
+        raise ValidationError({"proposal": f"{unit} has no applied version: publish and apply “{proposal.name}” instead."})
+    if target.pk == proposal.pk:
+        raise ValidationError({"proposal": f"“{proposal.name}” is already the applied version of {unit}."})
+    if target.status != ScheduleVersion.Status.LOCKED:
+        raise ValidationError({"proposal": f"The applied version “{target.name}” is not locked: publish and apply "
+                                           f"“{proposal.name}” directly, no approval is needed."})
+    if target_revision is not None and int(target_revision) != target.revision:
+        raise StaleVersion(target, int(target_revision))
+    if ScheduleChange.objects.filter(proposal=proposal, status=ScheduleChange.Status.PENDING).exists():
+        raise ValidationError({"proposal": f"“{proposal.name}” is already waiting for approval."})
+    note = (note or "").strip()
+    change = ScheduleChange(
+        production=access.production, schedule=proposal.schedule, target=target, target_name=target.name,
+        target_revision=target.revision, proposal=proposal, proposal_name=proposal.name,
+        proposal_revision=proposal.revision, note=note, requested_by=access.user,
+    )
+    change.full_clean()
+    change.save()
+    approval_services.approval_request_submit(
+        access=access, kind=CHANGE_KIND, obj=change, amount=None, summary=schedule_change_describe(change),
+    )
+    _change_audit(access.production.pk, access.user, "change_request", change, unit=unit.name,
+                  target=[target.name, target.revision], proposal=[proposal.name, proposal.revision], note=note)
+    return change
+
+
+def _pending_request(change: ScheduleChange):
+    request = approval_latest_for(obj=change, kind=CHANGE_KIND)
+    if request is None or not change.is_pending or not request.is_pending:
+        raise approval_services.ApprovalConflict(
+            "This request is no longer waiting for approval (someone decided it first); reload to see where it stands.")
+    return request
+
+
+@transaction.atomic
+def schedule_change_decide(
+    *, access: ProductionAccess, change_id: int, decision: str, reason: str = "", version: int | None = None,
+) -> ScheduleChange:
+    """Approve or reject a change request's current approval step (the same as deciding it in the
+    approvals inbox). The last approval applies the proposal; a stale one is refused (ValidationError)."""
+    change = selectors.schedule_change_get(access=access, change_id=change_id)
+    request = _pending_request(change)
+    approval_services.approval_decide(access=access, request_id=request.pk, decision=decision, reason=reason,
+                                      version=version)
+    change.refresh_from_db()
+    return change
+
+
+@transaction.atomic
+def schedule_change_withdraw(*, access: ProductionAccess, change_id: int) -> ScheduleChange:
+    """The requester takes a pending request back (the proposal can be edited again)."""
+    change = selectors.schedule_change_get(access=access, change_id=change_id)
+    request = _pending_request(change)
+    approval_services.approval_withdraw(access=access, request_id=request.pk)
+    change.refresh_from_db()
+    return change
+
+
+def schedule_change_describe(change: ScheduleChange) -> str:
+    return f"{change.schedule.unit}: apply “{change.proposal_name}” in place of locked “{change.target_name}”"
+
+
+def schedule_change_url(change: ScheduleChange) -> str:
+    from django.urls import reverse
+
+    return reverse("scheduling:change", args=[change.production_id, change.pk])
+
+
+def _change_for_update(change: ScheduleChange) -> ScheduleChange:
+    change = ScheduleChange.objects.select_for_update().get(pk=change.pk)
+    if not change.is_pending:
+        raise ValidationError("This schedule change was already decided.")
+    return change
+
+
+def schedule_change_on_approved(change: ScheduleChange, request: Any, actor: Any) -> None:
+    """Approvals' callback on the last approval: swap the applied version, or refuse if stale."""
+    change = _change_for_update(change)
+    versions = {v.pk: v for v in ScheduleVersion.objects.select_for_update().filter(
+        pk__in=[change.target_id, change.proposal_id])}
+    target, proposal = versions.get(change.target_id), versions.get(change.proposal_id)
+    stale = []
+    if target is None or not target.is_applied or target.status != ScheduleVersion.Status.LOCKED:
+        stale.append(f"“{change.target_name}” is no longer the locked, applied version")
+    elif target.revision != change.target_revision:
+        stale.append(f"“{target.name}” was changed since the request (revision {change.target_revision} → {target.revision})")
+    if proposal is None:
+        stale.append(f"“{change.proposal_name}” was deleted")
+    elif proposal.revision != change.proposal_revision:
+        stale.append(f"“{proposal.name}” was changed since the request")
+    if stale:
+        raise ValidationError(
+            "This request is stale: " + "; ".join(stale) + ". Nothing was changed: reject it and ask for a new one.",
+            code="stale",
+        )
+    now = timezone.now()
+    ScheduleVersion.objects.filter(pk=target.pk).update(is_applied=False, revision=F("revision") + 1)
+    proposal.status, proposal.is_applied = ScheduleVersion.Status.LOCKED, True
+    proposal.published_at = proposal.published_at or now
+    proposal.locked_at = now
+    proposal.revision += 1
+    proposal.save(update_fields=["status", "is_applied", "published_at", "locked_at", "revision"])
+    change.status, change.decided_by, change.decided_at = ScheduleChange.Status.APPROVED, actor, now
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    _change_audit(change.production_id, actor, "change_approve", change, applied=proposal.name, replaced=target.name,
+                  approval=request.pk)
+
+
+def schedule_change_on_rejected(change: ScheduleChange, request: Any, actor: Any, reason: str) -> None:
+    change = _change_for_update(change)
+    change.status, change.decided_by, change.decided_at = ScheduleChange.Status.REJECTED, actor, timezone.now()
+    change.reason = reason
+    change.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    _change_audit(change.production_id, actor, "change_reject", change, reason=reason, approval=request.pk)
+
+
+def schedule_change_on_withdrawn(change: ScheduleChange, request: Any, actor: Any) -> None:
+    change = _change_for_update(change)
+    change.status, change.decided_at = ScheduleChange.Status.WITHDRAWN, timezone.now()
+    change.save(update_fields=["status", "decided_at"])
+    _change_audit(change.production_id, actor, "change_withdraw", change, approval=request.pk)
 
 
 # --- calendar feeds ------------------------------------------------------------------------------

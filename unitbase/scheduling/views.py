@@ -360,14 +360,23 @@ def sort(request, access, version_id):
 # --- versions ------------------------------------------------------------------------------------
 
 
+def _versions_context(access) -> dict[str, Any]:
+    schedules = selectors.schedule_list(access=access)
+    changes = list(selectors.schedule_change_list(access=access)[:50])
+    pending = {c.proposal_id: c for c in changes if c.is_pending}
+    for schedule in schedules:
+        applied = next((v for v in schedule.versions.all() if v.is_applied), None)
+        schedule.locked_applied = applied if applied and applied.status == ScheduleVersion.Status.LOCKED else None
+        schedule.change_list = [c for c in changes if c.schedule_id == schedule.pk][:10]
+        for v in schedule.versions.all():
+            v.pending_change = pending.get(v.pk)
+    return {"schedules": schedules, "can_edit": access.can(EDIT_ACTION), "locked_editor": can_change_locked(access)}
+
+
 @production_view(READ_ACTION)
 @require_GET
 def versions(request, access):
-    schedules = selectors.schedule_list(access=access)
-    return render(request, "scheduling/versions.html", {
-        "schedules": schedules, "can_edit": access.can(EDIT_ACTION),
-        "locked_editor": can_change_locked(access),
-    })
+    return render(request, "scheduling/versions.html", _versions_context(access))
 
 
 VERSION_ACTIONS = {
@@ -399,15 +408,102 @@ def version_action(request, access, version_id, verb):
             raise Http404("No such action.")
     except services.StaleVersion as exc:
         messages.error(request, str(exc))
-        return render(request, "scheduling/versions.html", {
-            "schedules": selectors.schedule_list(access=access), "can_edit": access.can(EDIT_ACTION),
-            "locked_editor": can_change_locked(access)}, status=409)
+        return render(request, "scheduling/versions.html", _versions_context(access), status=409)
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
-        return render(request, "scheduling/versions.html", {
-            "schedules": selectors.schedule_list(access=access), "can_edit": access.can(EDIT_ACTION),
-            "locked_editor": can_change_locked(access)}, status=422)
+        return render(request, "scheduling/versions.html", _versions_context(access), status=422)
     return redirect("scheduling:versions", access.production.pk)
+
+
+# --- changes to a locked, applied schedule -------------------------------------------------------
+
+
+@production_view(READ_ACTION)
+@require_POST
+def change_request(request, access):
+    """Ask for a version to replace the locked, applied one (approvals decides)."""
+    try:
+        change = services.schedule_change_request(
+            access=access, proposal_id=_int(request.POST.get("proposal"), "proposal", True),
+            note=request.POST.get("note", "")[:500],
+            target_revision=_int(request.POST.get("target_revision"), "target_revision"),
+        )
+    except services.StaleVersion as exc:
+        messages.error(request, str(exc))
+        return render(request, "scheduling/versions.html", _versions_context(access), status=409)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+        return render(request, "scheduling/versions.html", _versions_context(access), status=422)
+    messages.success(request, f"Asked for approval: {change}. The proposal cannot be edited while it waits.")
+    return redirect("scheduling:change", access.production.pk, change.pk)
+
+
+def _change_context(access, change) -> dict[str, Any]:
+    from unitbase.approvals.selectors import approval_latest_for
+    from unitbase.approvals.services import decision_authority
+    from unitbase.productions.permissions import ActionDenied
+
+    approval = approval_latest_for(obj=change, kind=services.CHANGE_KIND)
+    can_decide, refusal = False, ""
+    if approval is not None and approval.is_pending and approval.current_step is not None:
+        try:
+            decision_authority(production=access.production, user=access.user, req=approval, step=approval.current_step)
+            can_decide = True
+        except ActionDenied as exc:
+            refusal = str(exc)
+    cmp = None
+    if change.target is not None and change.proposal is not None:
+        cmp = reports.compare_versions(access=access, a=change.target, b=change.proposal)
+    return {"change": change, "approval": approval, "can_decide": can_decide, "refusal": refusal, "cmp": cmp,
+            "a": change.target, "b": change.proposal,
+            "can_withdraw": change.is_pending and change.requested_by_id == access.user.pk}
+
+
+@production_view(READ_ACTION)
+@require_GET
+def change(request, access, change_id):
+    try:
+        item = selectors.schedule_change_get(access=access, change_id=change_id)
+    except ValidationError:
+        raise Http404("No such schedule change request.") from None
+    return render(request, "scheduling/change.html", _change_context(access, item))
+
+
+@production_view(READ_ACTION)
+@require_POST
+def change_decide(request, access, change_id, verb):
+    """Approve, reject (with a reason) or withdraw a change request."""
+    from unitbase.approvals.services import ApprovalConflict
+
+    try:
+        item = selectors.schedule_change_get(access=access, change_id=change_id)
+    except ValidationError:
+        raise Http404("No such schedule change request.") from None
+    try:
+        if verb == "withdraw":
+            services.schedule_change_withdraw(access=access, change_id=item.pk)
+            messages.success(request, "Withdrawn: the proposal can be edited again.")
+        elif verb in ("approve", "reject"):
+            item = services.schedule_change_decide(
+                access=access, change_id=item.pk, decision=verb, reason=request.POST.get("reason", ""),
+                version=_int(request.POST.get("version"), "version"))
+            if item.status == item.Status.APPROVED:
+                messages.success(request, f"Approved: “{item.proposal_name}” is now the locked, applied schedule.")
+            elif item.status == item.Status.REJECTED:
+                messages.success(request, "Rejected; the requester sees your reason.")
+            else:
+                messages.success(request, "Approved your step; the request waits for the next approver.")
+        else:
+            raise Http404("No such action.")
+    except ApprovalConflict as exc:
+        messages.error(request, _messages_of(exc))
+        item.refresh_from_db()
+        return render(request, "scheduling/change.html", _change_context(access, item), status=409)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+        item.refresh_from_db()
+        return render(request, "scheduling/change.html", _change_context(access, item), status=422)
+    return redirect("scheduling:change", access.production.pk, item.pk)
 
 
 @production_view(READ_ACTION)
