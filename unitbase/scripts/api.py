@@ -53,9 +53,22 @@ class RevisionOut(Schema):
     created_at: datetime
 
 
+class OmittedOut(Schema):
+    number: str
+    heading: str = Field(..., description="The heading the scene had before it was taken out")
+    omitted_in: int = Field(..., description="Sequence of the draft that took it out")
+    after_order: int = Field(..., description="Shown after the scene with this order (0: before the first)")
+
+
 class RevisionDetail(RevisionOut):
     change_report: dict
     warnings: list
+    omitted_scenes: list[OmittedOut] = Field(
+        ..., description="With locked numbers: OMITTED placeholders kept for scenes taken out (no pages, no eighths)")
+
+    @staticmethod
+    def resolve_omitted_scenes(obj):
+        return selectors.omitted_list(revision=obj)
 
 
 class SceneOut(Schema):

@@ -269,6 +269,43 @@ def locked_numbers(
     return numbers
 
 
+def number_key(number: str) -> tuple:
+    """Sort key for scene numbers in script order: A1 < B1 < 1 < 1A < 1B < 2 < 10 (others last)."""
+    m = _NUMBER_RE.match(number.upper())
+    if not m:
+        return (float("inf"), 2, number.upper(), "")
+    prefix, digits, suffix = m.groups()
+    return (int(digits), 0 if prefix else 1, prefix, suffix)
+
+
+def omitted_placeholders(
+    carried: Sequence[dict], omitted: Sequence[tuple[str, str]], numbers: Sequence[str], sequence: int
+) -> list[dict]:
+    """The OMITTED placeholders of a draft with locked numbers: those of the previous draft (`carried`)
+    plus the scenes it omits (`omitted`: (number, heading) of each unmatched old scene), each as
+    {"number", "heading" (the heading it had), "omitted_in" (draft sequence), "after_order"}. A
+    placeholder sits after the scene at `after_order` (0: before the first), found from the numbers:
+    before the first scene of the new draft whose number sorts after it. A number in use again is
+    no longer a placeholder."""
+    in_use = {n.upper() for n in numbers}
+    found: dict[str, dict] = {}
+    for entry in carried:
+        found.setdefault(entry["number"], {"number": entry["number"], "heading": entry.get("heading", ""),
+                                           "omitted_in": entry.get("omitted_in", sequence)})
+    for number, heading in omitted:
+        found.setdefault(number, {"number": number, "heading": heading, "omitted_in": sequence})
+    keys = [number_key(n) for n in numbers]
+    out = []
+    for entry in found.values():
+        if entry["number"].upper() in in_use:
+            continue
+        key = number_key(entry["number"])
+        after = next((k for k, other in enumerate(keys) if other > key), len(keys))
+        out.append({**entry, "after_order": after})
+    out.sort(key=lambda e: (e["after_order"], number_key(e["number"])))
+    return out
+
+
 def relocate(old_text: str, new_text: str, start: int, end: int) -> tuple[int, int] | None:
     """Where a tagged range of the old scene text lies in the new text, or None if it is gone."""
     if old_text == new_text:

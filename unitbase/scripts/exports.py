@@ -41,9 +41,14 @@ def _safe(value: Any) -> Any:
 
 def breakdown_rows(*, access: ProductionAccess, revision: ScriptRevision) -> list[list[Any]]:
     """One row per scene and accepted element (elements in category order); a scene without
-    elements still gets one row, so the sheet lists every scene."""
+    elements still gets one row, so the sheet lists every scene. An OMITTED placeholder (locked
+    numbers) is a row with its number, "OMITTED" as the set and no pages."""
     rows: list[list[Any]] = []
-    for scene in selectors.breakdown_rows(access=access, revision=revision):
+    scenes = list(selectors.breakdown_rows(access=access, revision=revision))
+    for scene in selectors.scene_index(access=access, revision=revision, scenes=scenes):
+        if scene.omitted:
+            rows.append([scene.number, "", "OMITTED", "", "", "", "", 0, "", "", ""])
+            continue
         head = [scene.number, scene.int_ext, scene.set_name, scene.time_of_day, scene.day_night, scene.page_start,
                 scene.pages_label, scene.eighths]
         seen: set[int] = set()
@@ -109,7 +114,9 @@ def sheet_context(*, access: ProductionAccess, revision: ScriptRevision, scene_i
             if c.key != "sets" and (c.pk in by_cat or c.key in SHEET_BOXES)
         ]
         sheets.append({"scene": scene, "boxes": boxes})
-    return {"production": access.production, "revision": revision, "sheets": sheets, "printed": timezone.now()}
+    omitted = selectors.omitted_list(revision=revision) if scene_id is None else []
+    return {"production": access.production, "revision": revision, "sheets": sheets, "omitted": omitted,
+            "printed": timezone.now()}
 
 
 def pdf_bytes(*, access: ProductionAccess, revision: ScriptRevision, scene_id: int | None = None) -> bytes:

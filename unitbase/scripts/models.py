@@ -81,6 +81,11 @@ class ScriptRevision(models.Model):
     title_page = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     change_report = models.JSONField(default=dict, blank=True)
+    omitted_scenes = models.JSONField(
+        default=list, blank=True,
+        help_text="With locked numbers: the OMITTED placeholders kept for scenes taken out "
+                  "([{number, heading, omitted_in, after_order}]); never counted in pages or eighths",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -151,6 +156,8 @@ class Scene(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.heading}"
+
+    omitted = False  # a real scene; OMITTED placeholders are selectors.OmittedScene
 
     @property
     def day_night(self) -> str:

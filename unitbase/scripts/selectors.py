@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from unitbase.productions.permissions import ProductionAccess
@@ -44,6 +46,42 @@ def scene_list(*, access: ProductionAccess, revision: ScriptRevision) -> QuerySe
         .prefetch_related("characters")
         .order_by("order")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OmittedScene:
+    """An OMITTED placeholder in a draft with locked numbers: a number, no scene, no pages."""
+
+    number: str
+    heading: str  # the heading the scene had before it was taken out
+    omitted_in: int  # the draft (sequence) that took it out
+    after_order: int
+    omitted: bool = True
+
+
+def omitted_list(*, revision: ScriptRevision) -> list[OmittedScene]:
+    return [
+        OmittedScene(number=str(p["number"]), heading=str(p.get("heading", "")), omitted_in=int(p.get("omitted_in", 0)),
+                     after_order=int(p.get("after_order", 0)))
+        for p in revision.omitted_scenes or []
+    ]
+
+
+def scene_index(*, access: ProductionAccess, revision: ScriptRevision, scenes: list[Scene] | None = None) -> list:
+    """The draft's scenes in script order with its OMITTED placeholders between them (each
+    placeholder has `omitted = True`; scenes have `omitted = False`)."""
+    if scenes is None:
+        scenes = list(scene_list(access=access, revision=revision))
+    placeholders = omitted_list(revision=revision)
+    if not placeholders:
+        return list(scenes)
+    out: list = [p for p in placeholders if p.after_order <= 0]
+    for scene in scenes:
+        out.append(scene)
+        out.extend(p for p in placeholders if p.after_order == scene.order)
+    shown = {id(p) for p in out}
+    out.extend(p for p in placeholders if id(p) not in shown)  # after the last scene
+    return out
 
 
 def scene_get(*, access: ProductionAccess, scene_id: int) -> Scene:

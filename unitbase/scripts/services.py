@@ -206,7 +206,7 @@ def script_import(
     report(0.5, "Matching scenes to the previous draft" if previous else "Saving scenes")
     if revision.numbers_locked:
         numbers = bd.locked_numbers(len(parsed), matches, [o.number for o in old_scenes],
-                                    {o.number for o in old_scenes})
+                                    {o.number for o in old_scenes} | {p["number"] for p in previous.omitted_scenes})
     else:
         numbers = [s.number for s in parsed]
     taken: set[str] = set()
@@ -238,6 +238,14 @@ def script_import(
         scene.clean_fields(exclude=["revision", "previous"])
         rows.append(scene)
     scenes = Scene.objects.bulk_create(rows)
+    if revision.numbers_locked:
+        # Scenes taken out keep their number as an OMITTED placeholder ("12 OMITTED").
+        matched_old = set(matches.values())
+        revision.omitted_scenes = bd.omitted_placeholders(
+            previous.omitted_scenes, [(o.number, o.heading) for i, o in enumerate(old_scenes) if i not in matched_old],
+            [r.number for r in rows], revision.sequence,
+        )
+        revision.save(update_fields=["omitted_scenes"])
     if len({s.pk for s in scenes}) != len(scenes) or scenes[0].pk is None:  # pragma: no cover - old SQLite
         scenes = list(revision.scenes.order_by("order"))
 

@@ -66,8 +66,9 @@ def script(request, access):
         scenes = list(selectors.scene_list(access=access, revision=revision))
         for scene in scenes:
             scene.paragraphs = segments(scene.text, scene.blocks, [])
+        index = selectors.scene_index(access=access, revision=revision, scenes=scenes)
         context.update(
-            scenes=scenes,
+            scenes=scenes, index=index, omitted_count=len(index) - len(scenes),
             pending=selectors.suggestion_list(access=access, revision=revision).count(),
             latest=selectors.revision_current(access=access),
         )
