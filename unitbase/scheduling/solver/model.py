@@ -69,6 +69,13 @@ class Instance:
     mixed_day_night: bool = False  # may one shoot day hold both DAY and NIGHT scenes?
     rest_after_night: bool = True  # no DAY scenes on the calendar day right after a NIGHT day
     current: tuple[tuple[str, date], ...] = ()  # the schedule to stay close to (minimal change)
+    # drop/pick-up: a cast member whose unworked gap between two work days is longer than this many
+    # calendar days may be dropped for it (one drop per member), paying `Weights.drop_pickup`
+    # instead of the hold days inside the gap; None = no drops (every day of the span is paid)
+    drop_gap_days: int | None = None
+    # date-range scope: only the scenes of `current` dated inside [start, end] (and scenes with no
+    # current date) may move, and only to days inside it; every other scene keeps its current date
+    window: tuple[date, date] | None = None
 
     def scene(self, scene_id: str) -> Scene:
         return self._scene_index()[scene_id]
@@ -91,6 +98,7 @@ class Weights:
     overtime_per_minute: int = 1  # per minute beyond standard_minutes_per_day
     shoot_day: int = 100  # per shoot day used (pushes towards a shorter schedule)
     change: int = 20  # per scene moved to another date than in `Instance.current`
+    drop_pickup: int = 0  # per cast member dropped and picked up (see `Instance.drop_gap_days`)
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,9 @@ class Config:
     time_limit: float = 20.0
     workers: int = 2
     weights: Weights = field(default_factory=Weights)
+    window: tuple[date, date] | None = None  # re-optimise only this date range (sets `Instance.window`)
+    warm_start: bool = True  # hint CP-SAT with the greedy schedule (`greedy.greedy_schedule`) when valid
+    explain_infeasible: bool = True  # on infeasibility, find a minimal conflicting set (`conflicts.py`)
 
 
 Schedule = dict[str, date]  # scene id -> shoot date (boneyard scenes absent)
@@ -113,3 +124,5 @@ class Result:
     seconds: float
     schedule: Schedule
     violations: list[str] = field(default_factory=list)  # filled by the validator (should stay empty)
+    conflicts: list = field(default_factory=list)  # infeasible: a minimal conflicting set (`conflicts.Conflict`)
+    hint_cost: int | None = None  # cost of the warm-start schedule given to CP-SAT (None: no hint)

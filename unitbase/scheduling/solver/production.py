@@ -11,11 +11,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
+from .conflicts import explain_infeasible
+from .greedy import greedy_schedule
 from .model import Config, DayNight, Instance, Result, Schedule, Status
 from .validate import validate
 from .validate.cost import evaluate
+from .validate.window import fixed as window_fixed
 
 ProgressCallback = Callable[[dict], None]
 StopCheck = Callable[[], bool]
@@ -25,6 +29,7 @@ def allowed_days(instance: Instance) -> dict[str, list[int]]:
     cast = instance.cast_by_id()
     locations = instance.locations_by_id()
     pins = dict(instance.pins)
+    kept = window_fixed(instance)
     out: dict[str, list[int]] = {}
     for scene in instance.scenes:
         if scene.boneyard:
@@ -32,6 +37,10 @@ def allowed_days(instance: Instance) -> dict[str, list[int]]:
         days = []
         for i, day in enumerate(instance.days):
             if scene.id in pins and pins[scene.id] != day:
+                continue
+            if scene.id in kept and kept[scene.id] != day:
+                continue
+            if instance.window is not None and scene.id not in kept and not instance.window[0] <= day <= instance.window[1]:
                 continue
             if any(m in cast and day in cast[m].unavailable for m in scene.cast):
                 continue
@@ -54,13 +63,15 @@ def solve(
     from ortools.sat.python import cp_model
 
     config = config or Config()
+    if config.window is not None:
+        instance = replace(instance, window=config.window)
     w = config.weights
     started = time.monotonic()
     scenes = [s for s in instance.scenes if not s.boneyard]
     allowed = allowed_days(instance)
     impossible = [s.id for s in scenes if not allowed[s.id]]
     if impossible:
-        return Result(
+        result = Result(
             Status.INFEASIBLE,
             None,
             None,
@@ -73,6 +84,7 @@ def solve(
                 for sid in impossible
             ],
         )
+        return _with_conflicts(result, instance, config)
     n_days = len(instance.days)
     model = cp_model.CpModel()
     x: dict[tuple[str, int], cp_model.IntVar] = {}
@@ -120,7 +132,7 @@ def solve(
 
     # cast holding
     terms: dict[str, list] = {
-        k: [] for k in ("cast_holding", "company_moves", "location_revisits", "overtime", "shoot_days", "changes")
+        k: [] for k in ("cast_holding", "drop_pickups", "company_moves", "location_revisits", "overtime", "shoot_days", "changes")
     }
     costs = {c.id: c.daily_cost for c in instance.cast}
     members = sorted({m for s in scenes for m in s.cast})
@@ -141,7 +153,10 @@ def solve(
             wd = model.NewBoolVar(f"works[{m},{d}]")
             model.Add(wd <= sum(x[sid, d] for sid in here))
             worked.append(wd)
-        terms["cast_holding"].append(w.cast_holding * costs[m] * (last - first + 1 - sum(worked)))
+        dropped, drop = _drop_model(model, instance, x, theirs, first, last, m)
+        terms["cast_holding"].append(w.cast_holding * costs[m] * (last - first + 1 - sum(worked) - sum(dropped)))
+        if drop is not None:
+            terms["drop_pickups"].append(w.drop_pickup * drop)
 
     # locations: company moves within a day, re-visits across days
     loc_ids = sorted({s.location for s in scenes if s.location is not None})
@@ -180,10 +195,13 @@ def solve(
     for sid, day in instance.current:
         if (sid, index.get(day, -1)) in x:
             terms["changes"].append(w.change * (1 - x[sid, index[day]]))
-            model.AddHint(x[sid, index[day]], 1)
         else:
             terms["changes"].append(w.change)
     model.Minimize(sum(sum(t) for t in terms.values()))
+    hint, hint_cost = _warm_start(instance, allowed, w, config.warm_start)
+    for (sid, d), var in x.items():
+        if hint:
+            model.AddHint(var, hint.get(sid) == instance.days[d])
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, config.time_limit)
@@ -242,9 +260,11 @@ def solve(
             watcher.join(timeout=1)
     seconds = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
-        return Result(Status.INFEASIBLE, None, None, None, {}, seconds, {}, ["the hard constraints cannot all be met"])
+        result = Result(Status.INFEASIBLE, None, None, None, {}, seconds, {}, ["the hard constraints cannot all be met"])
+        return _with_conflicts(result, instance, config)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Result(Status.TIMED_OUT, None, int(solver.BestObjectiveBound()), None, {}, seconds, {})
+        return Result(Status.TIMED_OUT, None, int(solver.BestObjectiveBound()), None, {}, seconds, {},
+                      hint_cost=hint_cost)
     schedule: Schedule = {}
     for (sid, d), var in x.items():
         if solver.Value(var):
@@ -270,4 +290,71 @@ def solve(
         seconds,
         schedule,
         violations,
+        hint_cost=hint_cost,
     )
+
+
+def _with_conflicts(result: Result, instance: Instance, config: Config) -> Result:
+    if config.explain_infeasible:
+        found = explain_infeasible(instance, time_limit=min(10.0, max(1.0, config.time_limit / 2)))
+        result.conflicts = found.conflicts
+        if not found.minimal and found.conflicts:
+            result.violations.append("the conflicting set may not be minimal (time ran out while shrinking it)")
+    return result
+
+
+def _warm_start(instance: Instance, allowed: dict[str, list[int]], weights, enabled: bool) -> tuple[Schedule, int | None]:
+    """The hint: the cheaper valid one of the current schedule and the greedy schedule."""
+    options: list[Schedule] = []
+    current = {sid: day for sid, day in instance.current if sid in allowed}
+    if current and len(current) == len(allowed) and not validate(instance, current):
+        options.append(current)
+    if enabled:
+        greedy = greedy_schedule(instance, allowed)
+        if greedy:
+            options.append(greedy)
+    if not options:
+        return dict(current), None  # a partial current schedule still guides the search
+    costs = [sum(evaluate(instance, o, weights).values()) for o in options]
+    best = min(range(len(options)), key=costs.__getitem__)
+    return options[best], costs[best]
+
+
+def _drop_model(model, instance: Instance, x: dict, theirs: list[str], first, last, member: str):
+    """Drop/pick-up for one cast member: at most one run of working days [p, q] inside their span,
+    none of them worked, whose surrounding work days are more than `drop_gap_days` calendar days
+    apart; its days are not paid. Returns (in-drop literals per day, the drop literal or None)."""
+    n = len(instance.days)
+    gap = instance.drop_gap_days
+    if gap is None or n < 3 or len(theirs) < 2 or (instance.days[-1] - instance.days[0]).days - 1 <= gap:
+        return [], None
+    drop = model.NewBoolVar(f"drop[{member}]")
+    p = model.NewIntVar(1, n - 2, f"drop_from[{member}]")
+    q = model.NewIntVar(1, n - 2, f"drop_to[{member}]")
+    before = model.NewIntVar(0, n - 3, f"drop_before[{member}]")
+    after = model.NewIntVar(2, n - 1, f"drop_after[{member}]")
+    model.Add(before == p - 1)
+    model.Add(after == q + 1)
+    ordinals = [d.toordinal() for d in instance.days]
+    cal_before = model.NewIntVar(min(ordinals), max(ordinals), f"drop_cal_before[{member}]")
+    cal_after = model.NewIntVar(min(ordinals), max(ordinals), f"drop_cal_after[{member}]")
+    model.AddElement(before, ordinals, cal_before)
+    model.AddElement(after, ordinals, cal_after)
+    model.Add(p <= q).OnlyEnforceIf(drop)
+    model.Add(first <= before).OnlyEnforceIf(drop)
+    model.Add(after <= last).OnlyEnforceIf(drop)
+    model.Add(cal_after - cal_before - 1 > gap).OnlyEnforceIf(drop)
+    inside = []
+    for d in range(1, n - 1):
+        ge, le, inn = (model.NewBoolVar(f"drop_{k}[{member},{d}]") for k in ("ge", "le", "in"))
+        model.Add(p <= d).OnlyEnforceIf(ge)
+        model.Add(p > d).OnlyEnforceIf(ge.Not())
+        model.Add(q >= d).OnlyEnforceIf(le)
+        model.Add(q < d).OnlyEnforceIf(le.Not())
+        model.AddBoolAnd([drop, ge, le]).OnlyEnforceIf(inn)
+        model.AddBoolOr([drop.Not(), ge.Not(), le.Not(), inn])
+        for sid in theirs:
+            if (sid, d) in x:
+                model.AddBoolOr([inn.Not(), x[sid, d].Not()])
+        inside.append(inn)
+    return inside, drop

@@ -45,6 +45,7 @@ def test_cost_evaluator_hand_computed():
     schedule = {"1": DAYS[0], "2": DAYS[1], "3": DAYS[2]}
     assert evaluate(inst, schedule, W) == {
         "cast_holding": 100,
+        "drop_pickups": 0,
         "company_moves": 0,
         "location_revisits": 100,
         "overtime": 0,
@@ -55,6 +56,7 @@ def test_cost_evaluator_hand_computed():
     together = dict.fromkeys(("1", "2", "3"), DAYS[0])
     assert evaluate(inst, together, W) == {
         "cast_holding": 0,
+        "drop_pickups": 0,
         "company_moves": 200,
         "location_revisits": 0,
         "overtime": 420,

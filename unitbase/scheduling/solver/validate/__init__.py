@@ -8,7 +8,7 @@ matching cost evaluator for the weighted objective.
 from __future__ import annotations
 
 from ..model import Instance, Schedule
-from . import availability, capacity, coverage, daynight, pins, precedence
+from . import availability, capacity, coverage, daynight, pins, precedence, window
 
 FAMILIES = {
     "coverage": coverage.check,
@@ -17,6 +17,7 @@ FAMILIES = {
     "precedence": precedence.check,
     "day_night": daynight.check,
     "capacity": capacity.check,
+    "window": window.check,
 }
 
 
