@@ -9,9 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from unitbase.people.models import CrewMember
 from unitbase.productions.permissions import ProductionAccess
 
-from .models import Availability, CalendarFeed, ProductionCalendar, ScheduleVersion
+from .models import Availability, CalendarDay, CalendarFeed, ProductionCalendar, ScheduleVersion
 from .selectors import board_get, calendar_exceptions, eighths_label
 
 
@@ -119,21 +120,90 @@ class _FeedAccess:
         self.production = production
 
 
-def _engaged_on(crew, day: date) -> bool:
-    """A crew member works the unit's shoot days inside their engagement (open ends count as open)."""
-    return (crew.start_date is None or crew.start_date <= day) and (crew.end_date is None or day <= crew.end_date)
+def _works(calendar: ProductionCalendar, exceptions: dict[date, str], day: date) -> bool:
+    """A working date of the unit's calendar: a working weekday that is no day off or holiday, an
+    extra working day, or a company travel day (travel is paid work)."""
+    kind = exceptions.get(day)
+    if kind in (CalendarDay.Kind.WORK, CalendarDay.Kind.TRAVEL):
+        return True
+    return kind is None and day.weekday() in set(calendar.working_weekdays or [0, 1, 2, 3, 4])
+
+
+def crew_work_days(*, crew: CrewMember, units: list | None = None, boards: dict | None = None) -> list[dict[str, Any]]:
+    """A crew member's work days, exactly as the calendars and applied schedules know them.
+
+    Units: the engagement's unit, or every unit of the production when it has none (a day two units
+    shoot is one work day). For each unit with a calendar, the work days are its prep days (working
+    dates from prep start to the day before the first shoot day), the applied schedule's shoot days
+    (the dates of its days, past the planned last day if the board runs over), its company travel
+    days, and its wrap days (working dates after the later of the last shoot day and the planned
+    last day, up to wrap end). Days off, holidays, weekends and unscheduled shoot-period days are not
+    work days. The engagement's dates clip them: without a start date the engagement starts on the
+    unit's first shoot day, without an end date it ends on its last shoot day (prep and wrap crew
+    have dates). Returns one dict per date, in order: {date, kind (prep|shoot|travel|wrap), label,
+    description}; `department` names the crew member's department on every day."""
+    production = crew.production
+    if units is None:
+        units = [crew.unit] if crew.unit_id else list(production.units.order_by("id"))
+    calendars = {c.unit_id: c for c in ProductionCalendar.objects.filter(unit__in=units)}
+    access = _FeedAccess(production)
+    by_date: dict[date, list[tuple[str, str, str]]] = {}
+    for unit in units:
+        calendar = calendars.get(unit.pk)
+        if calendar is None:
+            continue
+        exceptions = calendar_exceptions(calendar)
+        board = boards.get(unit.pk) if boards is not None else _applied_board(access, unit.pk)
+        shoot = {d.date: d for d in (board.days if board else []) if d.date}
+        total = len(board.days) if board else 0
+        first = min(shoot) if shoot else calendar.shoot_start
+        last = max(shoot) if shoot else calendar.shoot_end
+        start = crew.start_date or first
+        end = crew.end_date or last
+        begin = min(d for d in (calendar.prep_start, calendar.shoot_start, first) if d)
+        finish = max(d for d in (calendar.wrap_end, calendar.shoot_end, last) if d)
+        wrap_from = max(last, calendar.shoot_end)
+        day = max(begin, start)
+        while day <= min(finish, end):
+            entry = None
+            if day in shoot:
+                d = shoot[day]
+                desc = f"{d.scenes} scenes, {eighths_label(d.eighths)} pages"
+                entry = ("shoot", f"{unit.name} day {d.number} of {total}", desc)
+            elif exceptions.get(day) == CalendarDay.Kind.TRAVEL:
+                entry = ("travel", f"{unit.name} travel day", "Company travel day")
+            elif day < first and _works(calendar, exceptions, day) and calendar.prep_start and day >= calendar.prep_start:
+                entry = ("prep", f"{unit.name} prep", "Prep")
+            elif day > wrap_from and _works(calendar, exceptions, day) and calendar.wrap_end and day <= calendar.wrap_end:
+                entry = ("wrap", f"{unit.name} wrap", "Wrap")
+            if entry:
+                by_date.setdefault(day, []).append(entry)
+            day += timedelta(days=1)
+    rank = {"shoot": 0, "travel": 1, "prep": 2, "wrap": 3}
+    result = []
+    for day in sorted(by_date):
+        entries = sorted(by_date[day], key=lambda e: rank[e[0]])
+        result.append({
+            "date": day, "kind": entries[0][0], "label": " + ".join(e[1] for e in entries),
+            "description": "\n".join(e[2] for e in entries), "department": crew.department.name,
+        })
+    return result
 
 
 def ical_for_feed(feed: CalendarFeed) -> str:
     production = feed.production
     access = _FeedAccess(production)
     crew = feed.crew_member
-    if feed.unit_id:
-        units = [feed.unit]
-    elif crew is not None and crew.unit_id:
-        units = [crew.unit]
-    else:
-        units = list(production.units.order_by("id"))
+    if crew is not None:
+        units = [feed.unit] if feed.unit_id else None
+        days = crew_work_days(crew=crew, units=units)
+        who = f"{crew.person.name} ({crew.department.name})"
+        events = [{"key": f"{d['date']:%Y%m%d}-w{crew.pk}", "date": d["date"],
+                   "summary": f"{production.title}: {d['label']} — {who}", "description": d["description"]}
+                  for d in days]
+        name = production.title + (f" — {feed.unit.name}" if feed.unit_id else "") + f" — {crew.person.name}"
+        return ical_text(name=name, events=events, uid_prefix=f"ub{production.pk}-f{feed.pk}")
+    units = [feed.unit] if feed.unit_id else list(production.units.order_by("id"))
     events: list[dict[str, Any]] = []
     member = feed.cast_member
     for unit in units:
@@ -144,16 +214,14 @@ def ical_for_feed(feed: CalendarFeed) -> str:
         for day in board.days:
             if not day.date:
                 continue
-            if crew is not None and not _engaged_on(crew, day.date):
-                continue
             scenes = [s for s in day.strips if s.kind == "scene"]
             if member is not None:
                 scenes = [s for s in scenes if member.pk in {c.pk for c in s.cast_members}]
                 if not scenes:
                     continue
             desc = "\n".join(f"Sc {s.label} {s.scene.int_ext} {s.scene.set_name} {s.dn} {s.pages} pg" for s in scenes)
-            who = f" — {member.character}" if member else (f" — {crew.person.name}" if crew else "")
-            suffix = f"-c{member.pk}" if member else (f"-w{crew.pk}" if crew else "")
+            who = f" — {member.character}" if member else ""
+            suffix = f"-c{member.pk}" if member else ""
             events.append({
                 "key": f"{unit.pk}-{day.number}-{day.date:%Y%m%d}{suffix}", "date": day.date,
                 "summary": f"{production.title}: {unit.name} day {day.number} of {total}{who}",
@@ -165,6 +233,4 @@ def ical_for_feed(feed: CalendarFeed) -> str:
                            "summary": f"{production.title}: {row.get_status_display()} — {member.character}",
                            "description": row.note})
     name = production.title + (f" — {feed.unit.name}" if feed.unit_id else "") + (f" — {member.character}" if member else "")
-    if crew is not None:
-        name += f" — {crew.person.name}"
     return ical_text(name=name, events=sorted(events, key=lambda e: e["date"]), uid_prefix=f"ub{production.pk}-f{feed.pk}")

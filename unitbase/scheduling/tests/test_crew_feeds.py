@@ -120,3 +120,69 @@ def test_feed_api_create_list_revoke(client, production, applied, gaffer):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "crew_member"
     assert client.post(f"{base}/{out['id']}/revoke", **h).json()["revoked_at"] is not None
     assert client.get(base, **h).json() == []
+
+
+# --- exact work days: prep, shoot, travel and wrap from the unit's calendar and applied schedule ---
+
+
+@pytest.fixture
+def full_calendar(ad, unit, applied):
+    """Prep from Mon 22 Feb 2027 (Wed 24 Feb a holiday, Fri 26 Feb a company travel day), shoot days
+    Mon 1 – Thu 4 March on the applied board (planned to Fri 12 March), wrap to Wed 17 March."""
+    services.calendar_set(access=ad, unit_id=unit.pk, prep_start=date(2027, 2, 22), shoot_start=date(2027, 3, 1),
+                          shoot_end=date(2027, 3, 12), wrap_end=date(2027, 3, 17))
+    services.calendar_day_set(access=ad, unit_id=unit.pk, date=date(2027, 2, 24), kind="holiday")
+    services.calendar_day_set(access=ad, unit_id=unit.pk, date=date(2027, 2, 26), kind="travel")
+    return unit
+
+
+def kinds(crew):
+    from unitbase.scheduling.calendar import crew_work_days
+
+    return [(d["date"].strftime("%m%d"), d["kind"]) for d in crew_work_days(crew=crew)]
+
+
+def test_work_days_are_prep_shoot_travel_and_wrap_within_the_engagement(production, full_calendar):
+    crew = CrewMemberFactory(production=production, unit=full_calendar, start_date=date(2027, 2, 23),
+                             end_date=date(2027, 3, 16))
+    assert kinds(crew) == [
+        ("0223", "prep"), ("0225", "prep"), ("0226", "travel"),       # the 24th is a holiday, 27–28 a weekend
+        ("0301", "shoot"), ("0302", "shoot"), ("0303", "shoot"), ("0304", "shoot"),
+        # 5–12 March are planned shoot days the board does not use; wrap starts after the planned last day
+        ("0315", "wrap"), ("0316", "wrap"),                            # the engagement ends on the 16th
+    ]
+
+
+def test_open_engagement_dates_mean_the_shoot_days_only(production, full_calendar):
+    crew = CrewMemberFactory(production=production, unit=full_calendar)
+    assert kinds(crew) == [("0301", "shoot"), ("0302", "shoot"), ("0303", "shoot"), ("0304", "shoot")]
+    crew = CrewMemberFactory(production=production, unit=full_calendar, end_date=date(2027, 3, 17))
+    assert kinds(crew)[-4:] == [("0304", "shoot"), ("0315", "wrap"), ("0316", "wrap"), ("0317", "wrap")]
+
+
+def test_a_unit_without_calendar_gives_no_days_and_no_unit_merges_every_unit(production, ad, full_calendar):
+    from unitbase.productions.models import Unit
+
+    second = Unit.objects.create(production=production, name="Second unit", kind=Unit.Kind.SECOND)
+    assert kinds(CrewMemberFactory(production=production, unit=second)) == []
+    services.calendar_set(access=ad, unit_id=second.pk, shoot_start=date(2027, 3, 4), shoot_end=date(2027, 3, 5))
+    v = services.schedule_create(access=ad, unit_id=second.pk, layout="auto", by="pages", limit=24)
+    services.version_publish(access=ad, version_id=v.pk, revision=v.revision)
+    services.version_apply(access=ad, version_id=v.pk, revision=v.revision + 1)
+    from unitbase.scheduling.calendar import crew_work_days
+
+    days = {d["date"]: d for d in crew_work_days(crew=CrewMemberFactory(production=production))}
+    assert sorted(d.strftime("%m%d") for d in days) == ["0301", "0302", "0303", "0304", "0305"]
+    assert days[date(2027, 3, 4)]["label"] == "Main unit day 4 of 4 + Second unit day 1 of 2"
+    assert days[date(2027, 3, 5)]["label"] == "Second unit day 2 of 2"
+
+
+def test_the_feed_carries_the_exact_days_with_the_department(client, production, ad, full_calendar):
+    crew = CrewMemberFactory(production=production, unit=full_calendar, start_date=date(2027, 2, 25),
+                             end_date=date(2027, 3, 2))
+    feed = services.feed_create(access=ad, crew_member_id=crew.pk)
+    body = client.get(ical_url(production, feed.token)).content.decode().replace("\r\n ", "")
+    assert dates_of(body) == ["20270225", "20270226", "20270301", "20270302"]
+    assert f"SUMMARY:Schedule Test: Main unit prep — {crew.person.name} (Camera)" in body
+    assert "SUMMARY:Schedule Test: Main unit travel day" in body
+    assert f"SUMMARY:Schedule Test: Main unit day 1 of 4 — {crew.person.name} (Camera)" in body
