@@ -5,10 +5,12 @@ timecard one row per pay element (the stored pay lines grouped by rule id, in ca
 then its fringes:
 
     production, week_ending, person, department, position, pay_element, rule_id, hours, rate,
-    amount, currency, timecard_id, revision
+    rate_unit, amount, currency, timecard_id, revision
 
-`rate` is the effective hourly rate (rate x multiplier) when every line of the element has the
-same one, else empty; `hours` is empty for elements that are not paid by the hour.
+`rate` is the effective rate (rate x multiplier) when every line of the element has the same one,
+else empty, and `rate_unit` says what it is per: `hour`, `day` (a day-rate deal's day, a weekly
+deal's day share or extra day), `week` (weekly salary) or `percent` (a percentage fringe). `hours` is the hours the element covers,
+empty for elements not measured in hours.
 """
 
 from __future__ import annotations
@@ -30,8 +32,25 @@ from .models import PayLineRow, Timecard
 
 CSV_COLUMNS = [
     "production", "week_ending", "person", "department", "position", "pay_element", "rule_id", "hours", "rate",
-    "amount", "currency", "timecard_id", "revision",
+    "rate_unit", "amount", "currency", "timecard_id", "revision",
 ]
+_PER_DAY = {"day_rate", "weekly_day_share", "sixth_day", "seventh_day", "holiday"}
+
+
+def rate_unit_of(line: PayLineRow) -> str:
+    """What a line's rate is per: 'day' for a day rate, a weekly deal's day share or extra day,
+    'week' for the weekly salary, 'hour' for everything priced by the hour, 'percent' for a
+    percentage fringe; '' without a rate."""
+    if line.rate is None:
+        return ""
+    if line.is_fringe:  # a percentage of pay, or an amount per hour worked or guaranteed
+        return "percent" if "% of " in line.explanation else "hour"
+    rule = line.rule_id.rsplit(":", 1)[-1]
+    if rule == "weekly_salary":
+        return "week"
+    if rule in _PER_DAY and line.kind in ("base", "day_share"):
+        return "day"
+    return "hour"
 
 
 def _plain(value: str) -> str:
@@ -48,7 +67,7 @@ def element_rows(card: Timecard) -> list[dict[str, Any]]:
         if row is None:
             grouped[line.rule_id] = row = {
                 "pay_element": "fringe" if line.is_fringe else line.kind, "rule_id": line.rule_id,
-                "hours": None, "rates": set(), "amount": Decimal("0.00"),
+                "hours": None, "rates": set(), "amount": Decimal("0.00"), "rate_unit": rate_unit_of(line),
             }
         if line.hours is not None:
             row["hours"] = (row["hours"] or Decimal(0)) + line.hours
@@ -161,7 +180,7 @@ def xlsx_bytes(cards: Sequence[Timecard]) -> bytes:
             sheet.append(values)
             sheet.cell(row=sheet.max_row, column=CSV_COLUMNS.index("amount") + 1).number_format = "#,##0.00"
             sheet.cell(row=sheet.max_row, column=CSV_COLUMNS.index("week_ending") + 1).number_format = "yyyy-mm-dd"
-    for letter, width in zip("ABCDEFGHIJKLM", (24, 12, 24, 16, 22, 16, 44, 8, 10, 12, 8, 11, 8), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMN", (24, 12, 24, 16, 22, 16, 44, 8, 10, 9, 12, 8, 11, 8), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()

@@ -220,6 +220,34 @@ def _decimal_or_none(value: Any) -> Decimal | None:
         raise ValidationError("Not a number.") from None
 
 
+_UNIT_SECTIONS = {"day": ("day_rate", "a day rate"), "week": ("weekly", "a weekly salary")}
+
+
+def check_pack_pays(*, production_id: int, pack_id: str, rate_unit: str, employment_type: str = "") -> None:
+    """Refuse a deal its pack cannot price: a day rate needs the pack's `day_rate` section (what the
+    day covers, the overtime divisor), a weekly salary its `weekly` section, in every version; an
+    employment type must be one the pack is for. Said on the field, before anything is saved."""
+    if rate_unit not in ("hour", "day", "week"):
+        raise ValidationError({"rate_unit": f"Choose per hour, per day or per week (got {rate_unit!r})."})
+    versions = registry_for(production_id).versions(pack_id)
+    section = _UNIT_SECTIONS.get(rate_unit)
+    if section:
+        missing = [v.version for v in versions if getattr(v, section[0]) is None]
+        if missing:
+            raise ValidationError({"rate_unit": (
+                f"Rule pack {pack_id} (version {', '.join(missing)}) has no '{section[0]}' section, so it cannot pay "
+                f"{section[1]}. Pick per hour, or a pack with that section (copy the pack and add it)."
+            )})
+    if employment_type and any(
+        v.selectors.employment_type and employment_type not in v.selectors.employment_type for v in versions
+    ):
+        allowed = sorted({kind for v in versions for kind in v.selectors.employment_type or ()})
+        raise ValidationError({"employment_type": (
+            f"Rule pack {pack_id} is for {', '.join(allowed)} employment, not {employment_type!r};"
+            " leave it empty or pick one of those."
+        )})
+
+
 @transaction.atomic
 def deal_set(
     *,
@@ -247,6 +275,8 @@ def deal_set(
         raise ValidationError({"crew_member": "That engagement belongs to another production."})
     if pack_id not in pack_ids_for(access.production.pk):
         raise ValidationError({"pack_id": f"There is no rule pack {pack_id!r}."})
+    check_pack_pays(production_id=access.production.pk, pack_id=pack_id, rate_unit=rate_unit,
+                    employment_type=employment_type or "")
     lookup = {"crew_member": crew_member} if crew_member else {"cast_member": cast_member}
     deal = PayrollDeal.objects.select_for_update().filter(production=access.production, **lookup).first()
     creating = deal is None
@@ -890,16 +920,23 @@ def timecard_import_dpr(*, access: ProductionAccess, timecard_id: int) -> list[d
 # --- demo ------------------------------------------------------------------------------------------
 
 
+DEMO_CAST_PACK = "uk-performer-equity-pact-style"
+
+
 def demo_seed_payroll(
     *, access: ProductionAccess, week_ending: dt.date, pack_id: str = "uk-crew-bectu-pact-style", cards: int = 6,
-    submit: int = 4, approve: int = 2,
+    submit: int = 4, approve: int = 2, cast_pack_id: str = DEMO_CAST_PACK, approver: ProductionAccess | None = None,
 ) -> list[Timecard]:
     """Demo data, called once after the demo build by someone with approve_timecards (scope all):
     every crew engagement with a rate gets a day-rate deal under `pack_id` (weekly rates / 5), and
     the first `cards` of them a timecard for the week ending `week_ending` (Mon-Fri 08:00-19:00,
     lunch 13:00-14:00, one late lunch); `submit` of those are submitted and `approve` approved as far
-    as `access` may decide (a department step needing its head stays pending). Cast are left without
-    deals (no shipped pack fits a UK performer). Safe to call again: existing deals and cards stay."""
+    as `approver` (default `access`; the submitter may not decide) may decide (a department step
+    needing its head stays pending).
+    Every cast engagement with a day rate gets a day-rate deal under `cast_pack_id` (the demo is a UK
+    production with Equity cast paid in pounds, so the UK performer pack, not SAG-AFTRA's), and each
+    cast member the week's production reports have times for a card filled from them (Exhibit G),
+    submitted; the first is approved. Safe to call again: existing deals and cards stay."""
     crew = CrewMember.objects.filter(production=access.production).exclude(rate_amount=None).select_related(
         "person", "department").order_by("department__order", "pk")
     made: list[Timecard] = []
@@ -922,10 +959,34 @@ def demo_seed_payroll(
         made.append(card)
     for card in made[:submit]:
         timecard_submit(access=access, timecard_id=card.pk)
-    for card in made[:approve]:
+    cast_cards = _demo_cast_cards(access=access, week_ending=week_ending, pack_id=cast_pack_id)
+    for card in cast_cards:
+        timecard_submit(access=access, timecard_id=card.pk)
+    deciding = approver or access
+    for card in [*made[:approve], *cast_cards[:1]]:
         for _ in range(2):
             card.refresh_from_db()
-            if card.status != TimecardStatus.SUBMITTED or not approval_step_for(access, card):
+            if card.status != TimecardStatus.SUBMITTED or not approval_step_for(deciding, card):
                 break
-            timecard_approve(access=access, timecard_id=card.pk)
+            timecard_approve(access=deciding, timecard_id=card.pk)
+    return [*made, *cast_cards]
+
+
+def _demo_cast_cards(*, access: ProductionAccess, week_ending: dt.date, pack_id: str) -> list[Timecard]:
+    cast = CastMember.objects.filter(production=access.production, rate_unit="day").exclude(rate_amount=None).select_related(
+        "person").order_by("cast_number", "pk")
+    made: list[Timecard] = []
+    for engagement in cast:
+        deal = PayrollDeal.objects.filter(cast_member=engagement).first() or deal_set(
+            access=access, cast_member=engagement, pack_id=pack_id, rate=Decimal(engagement.rate_amount), rate_unit="day",
+            currency=engagement.rate_currency or None, employment_type="day_performer")
+        if Timecard.objects.filter(deal=deal, week_ending=week_ending).exists():
+            continue
+        try:
+            with transaction.atomic():  # no production report times for this performer: no card
+                card = timecard_create(access=access, deal=deal, week_ending=week_ending)
+                timecard_import_dpr(access=access, timecard_id=card.pk)
+        except ValidationError:
+            continue
+        made.append(card)
     return made

@@ -276,7 +276,8 @@ def test_import_button_and_xlsx_export(client, crew):
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("production", "week_ending", "person", "department", "position", "pay_element")
-    amounts = [r[9] for r in rows[1:] if r[5] != "fringe"]
+    assert rows[0][8:11] == ("rate", "rate_unit", "amount")
+    amounts = [r[10] for r in rows[1:] if r[5] != "fringe"]
     assert sum(D(str(a)) for a in amounts) == D("712.50")
     client.force_login(crew.crew_user)
     assert client.get(_url("export_xlsx", crew.production)).status_code == 403
