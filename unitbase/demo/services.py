@@ -137,8 +137,9 @@ def demo_create() -> tuple[Production, bool]:
     as_pm = access_production(users["pm@demo.unitbase.test"], production.pk)
     demo_seed_callsheets(access=as_upm, approver=as_pm)
 
-    # First shoot week's timecards: crew deals under the UK crew pack, some submitted and approved.
-    demo_seed_payroll(access=as_upm, week_ending=data.SHOOT_START + timedelta(days=5))
+    # First shoot week's timecards: crew deals under the UK crew pack, cast under the UK performer pack
+    # with times from the production report; some submitted, the PM approves what they may.
+    demo_seed_payroll(access=as_upm, week_ending=data.SHOOT_START + timedelta(days=5), approver=as_pm)
 
     # A few changes a real office makes in prep, so the audit trail and members page have content.
     authority_rule_set(access=as_producer, action=Action.APPROVE_PURCHASE, role=Role.DEPARTMENT_HEAD,
