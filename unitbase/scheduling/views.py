@@ -134,6 +134,7 @@ def _board_context(request, access, version: ScheduleVersion, **extra: Any) -> d
             strip.html = strip_html(strip, can_edit)
     return {
         "version": version, "board": board, "filter": flt, "can_edit": can_edit,
+        "may_edit_schedule": access.can(EDIT_ACTION),
         "unit": version.schedule.unit, **extra,
     }
 
