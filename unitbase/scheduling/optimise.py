@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from unitbase.locations.selectors import locations_by_set, unavailable_locations
 from unitbase.productions.permissions import ProductionAccess
 from unitbase.scripts.breakdown import element_key
 from unitbase.scripts.models import SceneCharacter
@@ -28,15 +29,18 @@ from .solver.model import CastMember, DayNight, Instance, Location, Precedence, 
 from .solver.production import allowed_days
 from .solver.validate.capacity import load_by_day
 from .solver.validate.cost import evaluate
+from .solver.validate.cost import holds as cost_holds
 
 SCOPES = {
     "all": "Every scene on the board may move",
     "boneyard": "Only the boneyard: scenes on the board stay on their days",
     "from_date": "Only from a date on: days before it stay as they are",
+    "range": "Only a date range: scenes on days outside it stay as they are",
 }
 UNAVAILABLE = (Availability.Status.UNAVAILABLE, Availability.Status.TRAVEL)
 TERM_LABELS = {
     "cast_holding": "Cast holding days",
+    "drop_pickups": "Drops and pick-ups",
     "company_moves": "Company moves",
     "location_revisits": "Returns to a location",
     "overtime": "Overtime",
@@ -59,6 +63,9 @@ class Options:
     default_daily_cost: int = 500  # for cast without a known rate
     scope: str = "all"
     from_date: date | None = None
+    to_date: date | None = None  # scope "range": the last date that may change
+    allow_drops: bool = True  # use the production's drop/pick-up rule (drop_gap_days) instead of holding
+    drop_cost: int = 1000  # cost of dropping and picking up one cast member
     include_boneyard: bool = False
     max_eighths: int | None = None  # default: the production's page limit per day
     overtime_cap_minutes: int = 120
@@ -73,32 +80,40 @@ class Options:
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["from_date"] = self.from_date.isoformat() if self.from_date else None
+        data["to_date"] = self.to_date.isoformat() if self.to_date else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Options:
         data = dict(data)
-        if data.get("from_date"):
-            data["from_date"] = date.fromisoformat(data["from_date"])
+        for key in ("from_date", "to_date"):
+            if data.get(key):
+                data[key] = date.fromisoformat(data[key])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     def weights(self) -> Weights:
         return Weights(cast_holding=self.holding, company_move=self.company_move, location_revisit=self.location_revisit,
-                       overtime_per_minute=self.overtime_per_minute, shoot_day=self.shoot_day, change=self.change)
+                       overtime_per_minute=self.overtime_per_minute, shoot_day=self.shoot_day, change=self.change,
+                       drop_pickup=self.drop_cost)
 
     def check(self) -> None:
         errors: dict[str, str] = {}
         if not 1 <= int(self.time_limit) <= 600:
             errors["time_limit"] = "Give the solver between 1 and 600 seconds."
         for name in ("holding", "company_move", "location_revisit", "overtime_per_minute", "shoot_day", "change",
-                     "default_daily_cost", "overtime_cap_minutes"):
+                     "default_daily_cost", "overtime_cap_minutes", "drop_cost"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0 or value > 10**7:
                 errors[name] = "Enter a whole number from 0 to 10,000,000."
         if self.scope not in SCOPES:
             errors["scope"] = "Choose which scenes may move."
-        if self.scope == "from_date" and self.from_date is None:
+        if self.scope in ("from_date", "range") and self.from_date is None:
             errors["from_date"] = "Give the first date that may change."
+        if self.scope == "range":
+            if self.to_date is None:
+                errors["to_date"] = "Give the last date that may change."
+            elif self.from_date is not None and self.to_date < self.from_date:
+                errors["to_date"] = "The last date that may change is before the first one."
         if self.max_eighths is not None and not 1 <= self.max_eighths <= 800:
             errors["max_eighths"] = "Enter a page limit from 1 to 800 eighths."
         try:
@@ -242,6 +257,12 @@ def instance_build(*, access: ProductionAccess, version: ScheduleVersion, option
     days = [d for d in dates if options.scope != "from_date" or d >= options.from_date]
     if not days:
         raise ValidationError({"from_date": "No shoot day of the calendar is on or after that date."})
+    window = None
+    if options.scope == "range":
+        window = (options.from_date, options.to_date)
+        if not any(options.from_date <= d <= options.to_date for d in days):
+            raise ValidationError({"to_date": f"No shoot day of the calendar is from {_day(options.from_date)} "
+                                              f"to {_day(options.to_date)}."})
     unavailable_cast: dict[int, set[date]] = {}
     unavailable_sets: dict[str, set[date]] = {}
     rows = Availability.objects.filter(production=access.production, date__gte=days[0], date__lte=days[-1],
@@ -251,6 +272,16 @@ def instance_build(*, access: ProductionAccess, version: ScheduleVersion, option
             unavailable_cast.setdefault(number, set()).add(when)
         elif set_key:
             unavailable_sets.setdefault(set_key, set()).add(when)
+    # A set shot at a location (the locations app) is planned under the location, so two sets of one
+    # house are one place for company moves; the location's own unavailable dates apply to it.
+    where = locations_by_set(access.production.pk)
+    for set_key, blocked in list(unavailable_sets.items()):
+        if set_key in where:
+            unavailable_sets.setdefault(place_of(where[set_key].name), set()).update(blocked)
+    names = {loc.pk: loc.name for loc in where.values()}
+    for location_id, when in unavailable_locations(access.production.pk, days[0], days[-1], ["unavailable"]):
+        if location_id in names:
+            unavailable_sets.setdefault(place_of(names[location_id]), set()).add(when)
     cast, daily_costs, cost_source, cast_names = [], {}, {}, {}
     for number in sorted(used_members):
         member = members[number]
@@ -281,6 +312,9 @@ def instance_build(*, access: ProductionAccess, version: ScheduleVersion, option
             notes.append(f"Days are capped at {selectors.hours_label(cap)} h so that cast get "
                          f"{prefs.turnaround_hours} h rest before the next {calendar.default_call:%H:%M} call.")
     precedences = _precedences(built_labels=labels, scenes=scenes, options=options)
+    if options.allow_drops:
+        notes.append(f"Cast may be dropped and picked up across a gap of more than {prefs.drop_gap_days} days "
+                     f"(once each) at {options.drop_cost} a drop, instead of being held.")
     if len(dates) > len(planned) and planned:
         notes.append(f"The starting version runs past the planned last shoot day ({calendar.shoot_end:%a %d %b %Y}).")
     instance = Instance(
@@ -296,6 +330,8 @@ def instance_build(*, access: ProductionAccess, version: ScheduleVersion, option
         mixed_day_night=options.mixed_day_night,
         rest_after_night=bool(prefs.turnaround_hours),
         current=tuple((sid, d) for sid, d in current.items() if d in set(days)),
+        drop_gap_days=prefs.drop_gap_days if options.allow_drops else None,
+        window=window,
     )
     return Built(instance=instance, weights=options.weights(), version=version, options=options, dates=dates,
                  keys=keys, labels=labels, order=order, current=current, frozen=frozen, cast_names=cast_names,
@@ -330,13 +366,24 @@ def _precedences(*, built_labels: dict[str, str], scenes: list[Scene], options: 
     return out
 
 
+def place_of(location_name: str) -> str:
+    """The solver's location id of a set shot at a named location ("" without one)."""
+    return f"@{location_name}" if location_name else ""
+
+
+def place_label(place: str, lower: bool = False) -> str:
+    """"Location The Anchor Café" for a location id, "Set HARBOUR QUAY" for a set without one."""
+    kind = ("location" if place.startswith("@") else "set") if lower else ("Location" if place.startswith("@") else "Set")
+    return f"{kind} {place[1:]}" if place.startswith("@") else f"{kind} {place}"
+
+
 def _scene(strip: Strip, sid: str, characters: dict[int, set[int]], prefs, *, boneyard: bool) -> Scene:
     numbers = {c.cast_number for c in getattr(strip, "cast_members", [])} | characters.get(strip.scene_id, set())
     minutes = strip.estimate_minutes if strip.estimate_minutes is not None else strip.eighths * prefs.minutes_per_eighth
     return Scene(
         id=sid,
         cast=frozenset(str(n) for n in numbers),
-        location=strip.scene.set_key or strip.scene.set_name or None,
+        location=place_of(getattr(strip, "location_name", "")) or strip.scene.set_key or strip.scene.set_name or None,
         pages=strip.eighths,
         minutes=minutes,
         day_night=DayNight.NIGHT if strip.scene.day_night == "N" else DayNight.DAY,
@@ -376,17 +423,22 @@ def plan_days(built: Built, schedule: dict[str, date]) -> list[list[tuple[int, i
 # --- the explanation -----------------------------------------------------------------------------
 
 
-def _counts(instance: Instance, schedule: dict[str, date]) -> dict[str, Any]:
-    ones = Weights(1, 1, 1, 1, 1, 1)
-    plain = replace(instance, cast=tuple(CastMember(c.id, 1, c.unavailable) for c in instance.cast))
-    counted = evaluate(plain, schedule, ones)
+def _counts(instance: Instance, schedule: dict[str, date], weights: Weights) -> dict[str, Any]:
+    """Per term, the count behind its cost (hold days paid, drops, moves …); per cast member
+    (paid hold days, work days, their drop). Drops are decided with the run's real weights."""
     index = {d: i for i, d in enumerate(instance.days)}
     work: dict[str, set[int]] = {}
     for scene in instance.scenes:
         if scene.id in schedule and schedule[scene.id] in index:
             for m in scene.cast:
                 work.setdefault(m, set()).add(index[schedule[scene.id]])
-    holds = {m: (max(d) - min(d) + 1 - len(d), len(d)) for m, d in work.items()}
+    member_holds = cost_holds(instance, schedule, weights)
+    ones = Weights(1, 1, 1, 1, 1, 1, 1)
+    plain = replace(instance, cast=tuple(CastMember(c.id, 1, c.unavailable) for c in instance.cast), drop_gap_days=None)
+    counted = evaluate(plain, schedule, ones)
+    counted["cast_holding"] = sum(hold - saved for hold, saved, _ in member_holds.values())
+    counted["drop_pickups"] = sum(1 for _, _, drop in member_holds.values() if drop)
+    holds = {m: (member_holds[m][0] - member_holds[m][1], len(d), member_holds[m][2]) for m, d in work.items()}
     return {"terms": counted, "holds": holds}
 
 
@@ -402,16 +454,18 @@ def explain(built: Built, result: Result, *, solutions: int = 0, stopped: bool =
     before_schedule = {sid: d for sid, d in built.current.items() if d in in_days and sid in {s.id for s in inst.scenes if not s.boneyard}}
     after_schedule = dict(result.schedule)
     before, after = evaluate(inst, before_schedule, weights), dict(result.breakdown)
-    cb, ca = _counts(inst, before_schedule), _counts(inst, after_schedule)
+    cb, ca = _counts(inst, before_schedule, weights), _counts(inst, after_schedule, weights)
     terms = [{"key": k, "label": TERM_LABELS[k], "before": before.get(k, 0), "after": after.get(k, 0),
               "count_before": cb["terms"].get(k, 0), "count_after": ca["terms"].get(k, 0)} for k in TERM_LABELS]
     cast = []
     for member in inst.cast:
-        hb, wb = cb["holds"].get(member.id, (0, 0))
-        ha, wa = ca["holds"].get(member.id, (0, 0))
+        hb, wb, db = cb["holds"].get(member.id, (0, 0, None))
+        ha, wa, da = ca["holds"].get(member.id, (0, 0, None))
         cast.append({"id": member.id, "name": built.cast_names.get(member.id, member.id), "daily_cost": member.daily_cost,
                      "source": built.cost_source.get(member.id, ""), "work_before": wb, "work_after": wa,
                      "hold_before": hb, "hold_after": ha,
+                     "drop_before": f"{_day(db[0])} → {_day(db[1])}" if db else "",
+                     "drop_after": f"{_day(da[0])} → {_day(da[1])}" if da else "",
                      "cost_before": weights.cast_holding * member.daily_cost * hb,
                      "cost_after": weights.cast_holding * member.daily_cost * ha})
     moved = []
@@ -465,6 +519,10 @@ def binding_constraints(built: Built, schedule: dict[str, date]) -> list[str]:
     dates their scenes would otherwise have been free to use, days filled to a limit."""
     inst = built.instance
     lines: list[str] = []
+    if inst.window is not None:
+        kept = [sid for sid, d in inst.current if not inst.window[0] <= d <= inst.window[1]]
+        lines.append(f"Only {_day(inst.window[0])} to {_day(inst.window[1])} was re-planned: {len(kept)} scene(s) "
+                     "outside it stayed on their days.")
     pinned = [built.labels[sid] for sid, _ in inst.pins]
     if pinned:
         lines.append(f"{len(pinned)} scene(s) stayed on their days (pinned): {', '.join(pinned[:12])}"
@@ -484,7 +542,7 @@ def binding_constraints(built: Built, schedule: dict[str, date]) -> list[str]:
     for loc in inst.locations:
         blocked = sorted(d for d in loc.unavailable if d in set(inst.days))
         if blocked and any(s.location == loc.id for s in active):
-            lines.append(f"Set {loc.id} is unavailable on {', '.join(_day(d) for d in blocked[:6])}.")
+            lines.append(f"{place_label(loc.id)} is unavailable on {', '.join(_day(d) for d in blocked[:6])}.")
     for when, (pages, minutes) in sorted(load_by_day(inst, schedule).items()):
         if inst.max_pages_per_day and pages >= inst.max_pages_per_day:
             lines.append(f"{_day(when)} is full: {selectors.eighths_label(pages)} pages, the most a day may hold.")
@@ -493,8 +551,20 @@ def binding_constraints(built: Built, schedule: dict[str, date]) -> list[str]:
     return lines
 
 
-def infeasible_reasons(built: Built) -> list[str]:
-    """Why there is no schedule, in words ("Scene 12 needs #1 ANNA, who is unavailable on …")."""
+def conflict_lines(built: Built, result: Result) -> list[str]:
+    """The solver's minimal conflicting set in words, scene numbers and cast names as on the board."""
+    from .solver.conflicts import words
+
+    return [words(c, label=lambda sid: built.labels.get(sid, sid), name=lambda mid: built.cast_names.get(mid, mid),
+                  shoot_days=len(built.instance.days)) for c in result.conflicts]
+
+
+def infeasible_reasons(built: Built, result: Result | None = None) -> list[str]:
+    """Why there is no schedule, in words ("Scene 12 needs #1 ANNA, who is unavailable on …"): the
+    minimal conflicting set when the solver found one, else the per-scene and pin/rule checks."""
+    if result is not None and result.conflicts:
+        return ["These constraints cannot all hold together (remove or change any one of them): "
+                + " ".join(conflict_lines(built, result))]
     inst = built.instance
     allowed = allowed_days(inst)
     cast = inst.cast_by_id()
@@ -513,7 +583,7 @@ def infeasible_reasons(built: Built) -> list[str]:
                 causes.append(f"{built.cast_names.get(m, m)} is unavailable on {len(days)} of the {len(inst.days)} "
                               f"shoot days ({', '.join(_day(d) for d in days[:4])}{' …' if len(days) > 4 else ''})")
         if scene.location in locations and locations[scene.location].unavailable:
-            causes.append(f"set {scene.location} is unavailable on {len(locations[scene.location].unavailable)} day(s)")
+            causes.append(f"{place_label(scene.location, lower=True)} is unavailable on {len(locations[scene.location].unavailable)} day(s)")
         reasons.append(f"Scene {built.labels[scene.id]} has no shoot day from {_day(inst.days[0])} to "
                        f"{_day(inst.days[-1])} with its cast and set available: " + "; ".join(causes) + ".")
     pinned_at = {sid: inst.days.index(d) for sid, d in inst.pins if d in inst.days}

@@ -30,7 +30,10 @@ class OptimiseIn(Schema):
     time_limit: int = Field(30, ge=1, le=600)
     scope: Literal[tuple(SCOPES)] = "all"  # type: ignore[valid-type]
     from_date: date | None = None
+    to_date: date | None = Field(None, description='scope "range": the last date that may change')
     include_boneyard: bool = False
+    allow_drops: bool = Field(True, description="Use the production's drop/pick-up rule instead of holding cast")
+    drop_cost: int | None = Money
     holding: int | None = Field(None, ge=0, le=100)
     default_daily_cost: int | None = Money
     company_move: int | None = Money
@@ -60,6 +63,7 @@ class RunOut(Schema):
     source_version_id: int | None
     version_id: int | None
     version_name: str | None
+    conflicts: list[str] = Field(default_factory=list, description="No schedule: a minimal set of conflicting constraints")
 
 
 def _run_out(run) -> RunOut:
@@ -67,7 +71,8 @@ def _run_out(run) -> RunOut:
                   error=run.error_text, solutions=run.solutions, objective=run.objective, bound=run.bound,
                   gap=run.gap, seconds=round(run.seconds, 2), stop_requested=run.stop_requested,
                   source_version_id=run.source_version_id, version_id=run.result_version_id,
-                  version_name=run.result_version.name if run.result_version else None)
+                  version_name=run.result_version.name if run.result_version else None,
+                  conflicts=list((run.explanation or {}).get("conflicts", [])) if run.result_version is None else [])
 
 
 def _run(access, run_id: str):

@@ -1,4 +1,5 @@
-"""`unitbase schedule optimise --production SLUG --unit NAME --as EMAIL [--time-limit S]`.
+"""`unitbase schedule optimise --production SLUG --unit NAME --as EMAIL [--time-limit S] [--scope …]
+[--from-date D] [--to-date D] [--rule '12 before 40' …] [--cover '12 / 40' …] [--no-drops] [weights]`.
 
 The `optimise` subcommand of the `schedule` management command (registered there). Optimises a
 unit's schedule in this process (no worker needed): records an optimiser run (it shows on the
@@ -29,7 +30,7 @@ from .optimise_tasks import optimiser_run_execute
 from .permissions import EDIT_ACTION
 
 WEIGHTS = ("holding", "company_move", "location_revisit", "overtime_per_minute", "shoot_day", "change",
-           "default_daily_cost")
+           "default_daily_cost", "drop_cost")
 
 
 def add_parser(sub) -> None:
@@ -44,7 +45,17 @@ def add_parser(sub) -> None:
     opt.add_argument("--time-limit", type=int, default=30, metavar="S", help="Seconds for the solver (1-600).")
     opt.add_argument("--scope", choices=list(SCOPES), default="all", help="Which scenes may move.")
     opt.add_argument("--from-date", metavar="YYYY-MM-DD", help="With --scope from_date: first date that may change.")
+    opt.add_argument("--to-date", metavar="YYYY-MM-DD", help="With --scope range: last date that may change.")
     opt.add_argument("--include-boneyard", action="store_true", help="Also schedule the boneyard's scenes.")
+    opt.add_argument("--no-drops", action="store_true",
+                     help="Hold cast through every gap (ignore the production's drop/pick-up rule).")
+    opt.add_argument("--max-eighths", type=int, metavar="N", help="Most pages a day in eighths (default: the production's).")
+    opt.add_argument("--overtime-cap", type=int, metavar="MIN", help="Most overtime a day in minutes (default 120).")
+    opt.add_argument("--split-days", action="store_true", help="Allow day and night scenes on the same day.")
+    opt.add_argument("--rule", action="append", default=[], metavar="'12 before 40'",
+                     help="An order rule: '12 before 40' (earlier day) or '12 by 40' (same day or earlier); repeatable.")
+    opt.add_argument("--cover", action="append", default=[], metavar="'12 / 40'",
+                     help="A weather-cover pair: EXT scene 12 on the same day as INT cover scene 40; repeatable.")
     opt.add_argument("--minimal-change", action="store_true",
                      help="Re-optimise: weigh 300 per scene moved from the starting version (see --change).")
     for name in WEIGHTS:
@@ -82,12 +93,19 @@ class _Handler:
             version = selectors.version_default(access=access, schedule=schedule)
             if version is None:
                 raise CommandError(f"{schedule.unit.name} has no schedule version yet.", returncode=2)
-        data = {"time_limit": o["time_limit"], "scope": o["scope"], "include_boneyard": o["include_boneyard"]}
-        if o.get("from_date"):
-            try:
-                data["from_date"] = date.fromisoformat(o["from_date"])
-            except ValueError:
-                raise CommandError("--from-date: use YYYY-MM-DD", returncode=2) from None
+        data = {"time_limit": o["time_limit"], "scope": o["scope"], "include_boneyard": o["include_boneyard"],
+                "allow_drops": not o["no_drops"], "mixed_day_night": o["split_days"],
+                "precedences": "\n".join(o["rule"]), "covers": "\n".join(o["cover"])}
+        if o.get("max_eighths") is not None:
+            data["max_eighths"] = o["max_eighths"]
+        if o.get("overtime_cap") is not None:
+            data["overtime_cap_minutes"] = o["overtime_cap"]
+        for key in ("from_date", "to_date"):
+            if o.get(key):
+                try:
+                    data[key] = date.fromisoformat(o[key])
+                except ValueError:
+                    raise CommandError(f"--{key.replace('_', '-')}: use YYYY-MM-DD", returncode=2) from None
         if o["minimal_change"]:
             data["change"] = 300
         data.update({k: o[k] for k in WEIGHTS if o.get(k) is not None})
@@ -105,6 +123,11 @@ class _Handler:
             raise CommandError("Interrupted: nothing was written.", returncode=130) from None
         run = OptimiserRun.objects.select_related("result_version").get(pk=run_id)
         if run.result_version is None:
+            conflicts = (run.explanation or {}).get("conflicts") or []
+            if conflicts:
+                self.stdout.write("No schedule meets all the hard constraints; these cannot all hold together:")
+                for line in conflicts:
+                    self.stdout.write(f"  - {line}")
             raise CommandError(f"No draft written: {run.error}", returncode=1)
         ex = run.explanation
         cur = ex.get("currency", "")

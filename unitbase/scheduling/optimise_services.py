@@ -26,7 +26,7 @@ from unitbase.productions.permissions import ProductionAccess
 
 from . import services
 from .models import OptimiserRun, ScheduleVersion, Strip
-from .optimise import Built, Options, explain, infeasible_reasons, instance_build, plan_days
+from .optimise import Built, Options, conflict_lines, explain, infeasible_reasons, instance_build, plan_days
 from .permissions import EDIT_ACTION, access_version
 from .solver.model import Config, Result, Status
 from .solver.production import solve
@@ -107,10 +107,14 @@ def optimiser_run_progress(*, run_id: str, state: dict[str, Any], message: str =
         seconds=float(state.get("seconds") or 0.0), message=message[:300], updated_at=timezone.now())
 
 
-def optimiser_run_failed(*, run_id: str, error: str) -> None:
-    """The run ended without a draft (infeasible, stopped or timed out before a schedule, a crash)."""
-    OptimiserRun.objects.filter(pk=run_id).update(status=OptimiserRun.Status.FAILED, error=error or "The run failed.",
-                                                  finished_at=timezone.now(), updated_at=timezone.now())
+def optimiser_run_failed(*, run_id: str, error: str, conflicts: list[str] | None = None) -> None:
+    """The run ended without a draft (infeasible, stopped or timed out before a schedule, a crash);
+    `conflicts`: the minimal conflicting set in words, kept in the run's explanation."""
+    fields = {"status": OptimiserRun.Status.FAILED, "error": error or "The run failed.", "finished_at": timezone.now(),
+              "updated_at": timezone.now()}
+    if conflicts:
+        fields["explanation"] = {"conflicts": list(conflicts)}
+    OptimiserRun.objects.filter(pk=run_id).update(**fields)
 
 
 def _unique_name(version: ScheduleVersion, name: str) -> str:
@@ -224,12 +228,13 @@ def optimise_run(
     stopped = stop.is_set()
     if not result.schedule:
         if result.status == Status.INFEASIBLE:
-            reasons = infeasible_reasons(built)
+            reasons = infeasible_reasons(built, result)
         elif stopped:
             reasons = ["Stopped before the solver found a schedule; nothing was written."]
         else:
             reasons = [f"No schedule found within {options.time_limit} s; nothing was written. Give it more time."]
-        return Outcome(result, {}, None, stopped, reasons)
+        conflicts = {"conflicts": conflict_lines(built, result)} if result.conflicts else {}
+        return Outcome(result, conflicts, None, stopped, reasons)
     explanation = explain(built, result, solutions=state["solutions"], stopped=stopped)
     draft = optimise_result_write(access=access, built=built, result=result, explanation=explanation, run_id=run_id)
     return Outcome(result, explanation, draft, stopped, [])

@@ -52,10 +52,10 @@ def optimiser_run_execute(*, run_id: str, task_id: str = "", on_message=None) ->
     opts = Options.from_json(run.options)
     limit = float(opts.time_limit)
 
-    def fail(error: str) -> None:
+    def fail(error: str, conflicts: list[str] | None = None) -> None:
         if task_id:
             job_progress_fail(task_result_id=task_id, error=error)
-        optimiser_run_failed(run_id=run_id, error=error)
+        optimiser_run_failed(run_id=run_id, error=error, conflicts=conflicts)
         if on_message:
             on_message(error)
 
@@ -86,7 +86,7 @@ def optimiser_run_execute(*, run_id: str, task_id: str = "", on_message=None) ->
         fail(f"The optimiser failed ({exc.__class__.__name__}); nothing was written.")
         raise
     if outcome.version is None:
-        fail(" ".join(outcome.reasons))
+        fail(" ".join(outcome.reasons), outcome.explanation.get("conflicts"))
         return None
     ex = outcome.explanation
     message = (f"“{outcome.version.name}”: {status_label(ex['status'], ex['gap'], ex['stopped'])}; cost "

@@ -26,12 +26,19 @@ class OptimiseForm(forms.Form):
     scope = forms.ChoiceField(label="Which scenes may move", choices=list(SCOPES.items()), initial="all")
     from_date = forms.DateField(label="First date that may change", required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
+    to_date = forms.DateField(label="Last date that may change (date range only)", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
     include_boneyard = forms.BooleanField(label="Also schedule the scenes in the boneyard", required=False)
     time_limit = forms.IntegerField(label="Time limit (seconds)", min_value=1, max_value=600, initial=DEFAULTS.time_limit)
     holding = forms.IntegerField(label="Cast holding: weight of each paid day a cast member waits (× their day rate)",
                                  min_value=0, max_value=100, initial=DEFAULTS.holding)
     default_daily_cost = forms.IntegerField(label="Day rate for cast without a deal on file", min_value=0,
                                             max_value=10**7, initial=DEFAULTS.default_daily_cost)
+    allow_drops = forms.BooleanField(
+        label="Drop and pick up cast across long gaps (the production's drop/pick-up rule) instead of holding them",
+        required=False, initial=DEFAULTS.allow_drops)
+    drop_cost = forms.IntegerField(label="Cost of dropping and picking up one cast member", min_value=0,
+                                   max_value=10**7, initial=DEFAULTS.drop_cost)
     company_move = forms.IntegerField(label="Cost of a company move (another set on the same day)", min_value=0,
                                       max_value=10**7, initial=DEFAULTS.company_move)
     location_revisit = forms.IntegerField(label="Cost of coming back to a set on a later day", min_value=0,

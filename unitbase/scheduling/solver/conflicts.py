@@ -42,14 +42,18 @@ def _day(d: date) -> str:
     return f"{d:%a %d %b}"
 
 
-def words(c: Conflict, label=lambda sid: sid, name=lambda mid: mid) -> str:
-    """One conflict in plain words; `label`/`name` map scene and cast ids to what people call them."""
+def words(c: Conflict, label=lambda sid: sid, name=lambda mid: mid, shoot_days: int | None = None) -> str:
+    """One conflict in plain words; `label`/`name` map scene and cast ids to what people call them;
+    `shoot_days` (the calendar's length) lets "unavailable on all 10 shoot days" be said."""
     scenes = [label(s) for s in c.scenes]
     if len(scenes) > 6:
         scenes = [*scenes[:5], f"{len(scenes) - 5} more"]
     listed = (", ".join(scenes[:-1]) + " and " + scenes[-1]) if len(scenes) > 1 else (scenes[0] if scenes else "")
     plural = "Scenes" if len(scenes) > 1 else "Scene"
-    days = ", ".join(_day(d) for d in c.days[:8]) + (" …" if len(c.days) > 8 else "")
+    days = ", ".join(_day(d) for d in c.days[:6]) + (" …" if len(c.days) > 6 else "")
+    if c.kind in ("cast_unavailable", "set_unavailable") and len(c.days) > 3:
+        every = shoot_days is not None and len(c.days) >= shoot_days
+        days = f"{'all ' if every else ''}{len(c.days)} {'shoot ' if every else ''}days ({days})"
     if c.kind == "cast_unavailable":
         who = name(c.member)
         return f"{plural} {listed} need{'' if len(scenes) > 1 else 's'} {who}, who is unavailable on {days}."

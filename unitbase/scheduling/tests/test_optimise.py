@@ -182,8 +182,11 @@ def test_infeasible_writes_nothing_and_says_why(ad, board, cast):
     outcome = optimise_run(access=ad, version_id=board.pk, options=opts(), run_id="r3")
     assert outcome.version is None and outcome.result.status == Status.INFEASIBLE
     assert ScheduleVersion.objects.count() == count
-    assert any(r.startswith("Scene 4 has no shoot day") and "#3 TOBY is unavailable on 10 of the 10" in r
-               for r in outcome.reasons)
+    # the minimal conflicting set: TOBY's ten unavailable days against her scenes, nothing else
+    assert outcome.explanation["conflicts"] == [
+        "Scenes 4 and 5 need #3 TOBY, who is unavailable on all 10 shoot days (Mon 01 Mar, Tue 02 Mar, Wed 03 Mar, "
+        "Thu 04 Mar, Fri 05 Mar, Mon 08 Mar …)."]
+    assert outcome.reasons[0].startswith("These constraints cannot all hold together")
 
 
 def test_plan_keeps_empty_days(ad, board):
