@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from unitbase.productions.api import Id, money_str, set_fields
 from unitbase.productions.authority import Action
 
-from . import calc, costreport, selectors, services, spending
+from . import calc, selectors, services, spending
 from .models import Budget, BudgetAccount, DetailLine, Invoice, PurchaseOrder, Transaction, Unit, Vendor
 from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending, sees_all_spending
 
@@ -503,33 +503,7 @@ def create_transaction(request, production_id: Id, payload: TransactionIn):
     return Status(201, _txn_out(txn))
 
 
-@router.get("/{production_id}/budgets/{budget_id}/cost-report", response={200: dict, 409: ErrorOut})
-def cost_report(request, production_id: Id, budget_id: Id, week: dt.date | None = None):
-    """The cost report for the week ending `week` (default: the coming Sunday)."""
-    access = access_budget(request.user, production_id, VIEW_BUDGET)
-    budget = _budget(access, budget_id)
-    if week is None:
-        today = dt.date.today()
-        week = today + dt.timedelta(days=6 - today.weekday())
-    try:
-        report = costreport.cost_report(access=access, budget=budget, week_ending=week)
-    except calc.CalcError as exc:
-        return Status(409, {"detail": [{"loc": [], "msg": f"The budget cannot be totalled: {exc}"}]})
-    keys = ["budget", "period", "atd", "committed", "total_cost", "etc", "efc", "variance"]
-
-    def figures(obj) -> dict:
-        return {k: money_str(getattr(obj, k)) for k in keys}
-
-    return {
-        "budget_id": budget.pk, "base_currency": budget.base_currency, "week_ending": report.week_ending.isoformat(),
-        "period_start": report.period_start.isoformat(),
-        "levels": [{"level": lv.level, "label": lv.label, **figures(lv), "categories": [
-            {"code": c.code, "name": c.name, **figures(c), "accounts": [
-                {"code": a.code, "name": a.name, "etc_is_default": a.etc_is_default, **figures(a)}
-                for a in c.accounts]} for c in lv.categories]} for lv in report.levels],
-        "total": figures(report.total),
-        "overruns": [{"code": a.code, "name": a.name, **figures(a)} for a in report.overruns],
-    }
+# GET budgets/{id}/cost-report moved to costreport_api.py with the closings and the summary.
 
 
 # --- globals, fringes, charges and the schedule link ----------------------------------------------

@@ -113,67 +113,29 @@ def cost_report_rows(report, include_empty: bool = False) -> list[tuple[str, str
     return rows
 
 
+# The cost report's own exports (prior EFC, closed periods, the financier summary) live in
+# costreport_exports.py; these names stay for older callers.
+
+
 def cost_report_workbook(report) -> Workbook:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Cost report"
-    budget = report.budget
-    ws.append([f"{budget.production.title} — cost report against {budget}"])
-    ws.append([f"Week ending {report.week_ending:%d %b %Y} (period {report.period_start:%d %b}–"
-               f"{report.week_ending:%d %b %Y}); {budget.base_currency}"])
-    ws.append([])
-    ws.append(["Acct", "Description", *[label for _, label in COST_COLUMNS]])
-    for cell in ws[4]:
-        cell.font = Font(bold=True)
-    for kind, code, name, fig in cost_report_rows(report):
-        if fig is None:
-            ws.append([None, name.upper()])
-            ws.cell(ws.max_row, 2).font = Font(bold=True)
-            continue
-        ws.append([code or None, name, *[getattr(fig, key) for key, _ in COST_COLUMNS]])
-        if kind != "account":
-            for cell in ws[ws.max_row]:
-                cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=5, min_col=3, max_col=2 + len(COST_COLUMNS)):
-        for cell in row:
-            cell.number_format = MONEY
-            cell.alignment = Alignment(horizontal="right")
-    over = wb.create_sheet("Overruns")
-    over.append(["Acct", "Description", "Budget", "Est. final cost", "Variance"])
-    for acc in report.overruns:
-        over.append([acc.code, acc.name, acc.budget, acc.efc, acc.variance])
-    for row in over.iter_rows(min_row=2, min_col=3, max_col=5):
-        for cell in row:
-            cell.number_format = MONEY
-    ws.column_dimensions["B"].width = 34
-    for col in "CDEFGHIJ":
-        ws.column_dimensions[col].width = 15
-    return wb
+    from .costreport_exports import workbook as cost_workbook
 
-
-def _name(report, ext: str) -> str:
-    return f"cost-report-{slugify(report.budget.production.title)}-{report.week_ending:%Y-%m-%d}.{ext}"
+    return cost_workbook(report)
 
 
 def cost_report_xlsx_response(report) -> HttpResponse:
-    buffer = io.BytesIO()
-    cost_report_workbook(report).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_name(report, "xlsx")}"'
-    return response
+    from .costreport_exports import xlsx_response
+
+    return xlsx_response(report)
 
 
 def cost_report_pdf_bytes(report) -> bytes:
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from .costreport_exports import pdf_bytes
 
-    html = render_to_string("budgets/costreport_pdf.html", {
-        "report": report, "rows": cost_report_rows(report), "columns": COST_COLUMNS,
-        "printed": timezone.localtime()})
-    return HTML(string=html).write_pdf()
+    return pdf_bytes(report)
 
 
 def cost_report_pdf_response(report) -> HttpResponse:
-    response = HttpResponse(cost_report_pdf_bytes(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_name(report, "pdf")}"'
-    return response
+    from .costreport_exports import pdf_response
+
+    return pdf_response(report)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import costreport_views as cv
 from . import spending_views as sv
 from . import views
 
@@ -27,10 +28,14 @@ urlpatterns = [
     path("<int:budget_id>/lines/<int:line_id>/edit/", views.line_edit, name="line_edit"),
     path("<int:budget_id>/lines/<int:line_id>/delete/", views.line_delete, name="line_delete"),
     # spending and the cost report (spending_views.py)
-    path("<int:budget_id>/cost-report/", sv.cost_report, name="cost_report"),
-    path("<int:budget_id>/cost-report.pdf", sv.cost_report_pdf, name="cost_report_pdf"),
-    path("<int:budget_id>/cost-report.xlsx", sv.cost_report_xlsx, name="cost_report_xlsx"),
-    path("<int:budget_id>/cost-report/estimate/", sv.cost_estimate, name="cost_estimate"),
+    path("<int:budget_id>/cost-report/", cv.cost_report, name="cost_report"),
+    path("<int:budget_id>/cost-report.pdf", cv.cost_report_pdf, name="cost_report_pdf"),
+    path("<int:budget_id>/cost-report.xlsx", cv.cost_report_xlsx, name="cost_report_xlsx"),
+    path("<int:budget_id>/cost-report/estimate/", cv.cost_estimate, name="cost_estimate"),
+    path("<int:budget_id>/cost-report/close/", cv.cost_report_close, name="cost_report_close"),
+    path("<int:budget_id>/cost-summary/", cv.cost_summary, name="cost_summary"),
+    path("<int:budget_id>/cost-summary.pdf", cv.cost_summary_pdf, name="cost_summary_pdf"),
+    path("<int:budget_id>/cost-summary.xlsx", cv.cost_summary_xlsx, name="cost_summary_xlsx"),
     path("spending/", sv.po_list, name="spending"),
     path("spending/po/new/", sv.po_create, name="po_create"),
     path("spending/vendors/new/", sv.vendor_create, name="vendor_create"),

@@ -95,7 +95,8 @@ def test_cost_report_json(report_data):  # noqa: F811
     client = api(staff.producer)
     data = client.get(f"{base(staff)}/budgets/{staff.budget.pk}/cost-report", {"week": "2025-03-16"}).json()
     assert data["total"] == {"budget": "55000.00", "period": "2625.00", "atd": "5625.00", "committed": "5000.00",
-                             "total_cost": "10625.00", "etc": "45500.00", "efc": "56125.00", "variance": "-1125.00"}
+                             "total_cost": "10625.00", "etc": "45500.00", "efc": "56125.00", "variance": "-1125.00",
+                             "prior_efc": None, "efc_change": None}
     assert [o["code"] for o in data["overruns"]] == ["2810", "2510"]
     assert api(staff.camera_head).get(f"{base(staff)}/budgets/{staff.budget.pk}/cost-report").status_code == 403
     assert client.get(f"{base(staff)}/budgets/999999/cost-report").status_code == 404
