@@ -153,3 +153,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 UNITBASE_BASE_URL = os.environ.get("UNITBASE_BASE_URL", "http://127.0.0.1:8000")
+# Call sheet bounces (docs/callsheets.md): VERP return address, and the shared secret of the bounce webhook.
+UNITBASE_BOUNCE_ADDRESS = os.environ.get("UNITBASE_BOUNCE_ADDRESS", "")
+UNITBASE_BOUNCE_WEBHOOK_SECRET = os.environ.get("UNITBASE_BOUNCE_WEBHOOK_SECRET", "")
+# Call sheet weather: "unitbase.callsheets.weather.OpenMeteoWeather" asks Open-Meteo; default: what the user typed.
+UNITBASE_WEATHER_PROVIDER = os.environ.get("UNITBASE_WEATHER_PROVIDER", "unitbase.callsheets.weather.EnteredWeather")
+UNITBASE_WEATHER_TIMEOUT = float(os.environ.get("UNITBASE_WEATHER_TIMEOUT", "4"))

@@ -81,6 +81,8 @@ class RecipientOut(Schema):
     delivery_status: str | None
     delivered_at: dt.datetime | None
     last_error: str
+    bounced_at: dt.datetime | None
+    bounce_reason: str
     opened_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     confirmed_revision: int | None
@@ -147,6 +149,7 @@ def recipients(request, production_id: int, call_sheet_id: int):
             "id": r.pk, "kind": r.kind, "name": r.name, "email": r.email, "role_label": r.role_label,
             "sent_at": r.last.queued_at if r.last else None, "delivery_status": r.last.status if r.last else None,
             "delivered_at": r.last.delivered_at if r.last else None, "last_error": r.last.last_error if r.last else "",
+            "bounced_at": r.last.bounced_at if r.last else None, "bounce_reason": r.last.bounce_reason if r.last else "",
             "opened_at": r.first_opened_at, "confirmed_at": r.confirmed_at, "confirmed_revision": r.confirmed_revision,
         })
     return out
@@ -157,6 +160,19 @@ def recipient_add(request, production_id: int, call_sheet_id: int, payload: Reci
     access = api_access(request, production_id, EDIT)
     recipient = services.recipient_add(access=access, call_sheet_id=call_sheet_id, **payload.dict())
     return Status(201, {"id": recipient.pk})
+
+
+class RecipientEmailIn(Schema):
+    email: str
+
+
+@router.patch("/{production_id}/callsheets/{call_sheet_id}/recipients/{recipient_id}", response=dict)
+def recipient_email(request, production_id: int, call_sheet_id: int, recipient_id: int, payload: RecipientEmailIn):
+    """Correct a recipient's e-mail address (after a bounce); a published sheet is sent to it again."""
+    access = api_access(request, production_id, EDIT)
+    recipient = services.recipient_email_correct(access=access, call_sheet_id=call_sheet_id, recipient_id=recipient_id,
+                                                 email=payload.email)
+    return {"id": recipient.pk, "email": recipient.email}
 
 
 @router.post("/{production_id}/callsheets/{call_sheet_id}/resend", response=dict)

@@ -71,6 +71,10 @@ class RecipientForm(forms.Form):
     role_label = forms.CharField(label="Role", required=False, max_length=200)
 
 
+class RecipientEmailForm(forms.Form):
+    email = forms.EmailField(label="Corrected e-mail", max_length=254)
+
+
 class LocationForm(forms.Form):
     set_key = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(label="Location name", max_length=200)

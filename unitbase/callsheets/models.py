@@ -23,6 +23,12 @@ def _token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def delivery_token() -> str:
+    """The per-message id put on each call sheet e-mail (Message-ID and VERP return address): lower-case
+    hex, so it survives mail systems that fold the case of addresses."""
+    return secrets.token_hex(12)
+
+
 class CallSheetPreferences(models.Model):
     """Per-production call sheet settings."""
 
@@ -280,6 +286,8 @@ class Delivery(models.Model):
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Marked as spam"
 
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
     revision = models.PositiveIntegerField()
@@ -289,6 +297,11 @@ class Delivery(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    message_token = models.CharField(
+        max_length=32, unique=True, default=delivery_token,
+        help_text="In the Message-ID and the VERP return address; a bounce report names it.")
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["recipient", "-queued_at", "-id"]

@@ -494,7 +494,7 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related(
             "recipient", "recipient__call_sheet", "recipient__call_sheet__production", "recipient__call_sheet__unit").get(pk=delivery_id)
-        if delivery.status == Delivery.Status.DELIVERED:
+        if delivery.status in (Delivery.Status.DELIVERED, Delivery.Status.BOUNCED, Delivery.Status.COMPLAINED):
             return delivery
         delivery.attempts += 1
         delivery.save(update_fields=["attempts"])
@@ -509,7 +509,7 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
     subject = f"{prefix}{sheet.production.title} — call sheet {sheet.day_label}, {sheet.shoot_date:%a %-d %b}{rev}"
     try:
         message = EmailMultiAlternatives(subject=subject, body=render_to_string("callsheets/email/callsheet.txt", context),
-                                         to=[recipient.email])
+                                         to=[recipient.email], **_tracking(delivery))
         message.send(fail_silently=False)
     except Exception as exc:
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, last_error=str(exc)[:500] or type(exc).__name__)
@@ -518,6 +518,103 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="")
     delivery.refresh_from_db()
     return delivery
+
+
+def _tracking(delivery: Delivery) -> dict:
+    """Message-ID and header naming the delivery, and the VERP envelope sender when
+    `UNITBASE_BOUNCE_ADDRESS` is set (the visible From stays DEFAULT_FROM_EMAIL), so that a bounce or
+    complaint about this e-mail can be matched to it (see bounces.py)."""
+    from django.conf import settings
+
+    from .bounces import HEADER, message_id_for, verp_address
+
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rpartition("@")[2].strip(" >") or "unitbase.invalid"
+    headers = {"Message-ID": message_id_for(delivery.message_token, domain), HEADER: delivery.message_token}
+    bounce_address = getattr(settings, "UNITBASE_BOUNCE_ADDRESS", "")
+    if not bounce_address:
+        return {"headers": headers}
+    headers["From"] = sender
+    return {"headers": headers, "from_email": verp_address(bounce_address, delivery.message_token)}
+
+
+@transaction.atomic
+def delivery_bounce_record(*, token: str, kind: str, reason: str, occurred_at: datetime | None = None,
+                           recipient_email: str = "") -> Delivery | None:
+    """Record that a call sheet e-mail bounced (or its recipient marked it as spam), from a bounce
+    report (webhook or mailbox; no signed-in user). Returns the delivery, or None when the token names
+    none of ours. Recording the same report twice changes nothing."""
+    if kind not in ("bounce", "complaint"):
+        raise ValidationError({"type": "A report is a bounce or a complaint."})
+    delivery = Delivery.objects.select_for_update().select_related("recipient", "recipient__call_sheet").filter(
+        message_token=(token or "").lower()).first()
+    if delivery is None:
+        return None
+    status = Delivery.Status.BOUNCED if kind == "bounce" else Delivery.Status.COMPLAINED
+    if delivery.status == status:
+        return delivery
+    if delivery.status == Delivery.Status.COMPLAINED and status == Delivery.Status.BOUNCED:
+        return delivery  # a complaint means it arrived; a late bounce report does not undo that
+    when = occurred_at or timezone.now()
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    delivery.status, delivery.bounced_at = status, when
+    delivery.bounce_reason = (reason or "").strip()[:500] or ("Marked as spam" if kind == "complaint" else "Bounced")
+    delivery.save(update_fields=["status", "bounced_at", "bounce_reason"])
+    recipient = delivery.recipient
+    audit_record(production_id=recipient.call_sheet.production_id, actor=None, action=f"callsheets.delivery_{kind}",
+                 obj=recipient, object_repr=recipient.name,
+                 changes={"revision": delivery.revision, "reason": delivery.bounce_reason,
+                          "email": recipient_email or recipient.email})
+    return delivery
+
+
+def bounce_notices_record(*, notices: list) -> dict:
+    """Record parsed bounce reports (bounces.BounceNotice); returns counts for the caller to show:
+    matched, already recorded, and unmatched (a token that names none of our e-mails)."""
+    out = {"recorded": 0, "already": 0, "unmatched": 0}
+    for notice in notices:
+        before = Delivery.objects.filter(message_token=notice.token).values_list("status", flat=True).first()
+        delivery = delivery_bounce_record(token=notice.token, kind=notice.kind, reason=notice.reason,
+                                          occurred_at=notice.occurred_at, recipient_email=notice.recipient)
+        if delivery is None:
+            out["unmatched"] += 1
+        elif delivery.status == before:
+            out["already"] += 1
+        else:
+            out["recorded"] += 1
+    return out
+
+
+@transaction.atomic
+def recipient_email_correct(*, access: ProductionAccess, call_sheet_id: int, recipient_id: int, email: str) -> Recipient:
+    """Correct a recipient's e-mail address (after a bounce, or where there was none) and, when the
+    call sheet is published, send the current revision to the new address."""
+    from django.core.validators import validate_email
+
+    access.require(EDIT)
+    sheet = callsheet_get(access=access, call_sheet_id=call_sheet_id)
+    recipient = sheet.recipients.select_for_update().filter(pk=recipient_id).first()
+    if recipient is None:
+        raise ValidationError({"recipient": "No such recipient on this call sheet."})
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": "Give the corrected e-mail address."})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": f"{email!r} is not an e-mail address."}) from None
+    if sheet.recipients.filter(email__iexact=email).exclude(pk=recipient.pk).exists():
+        raise ValidationError({"email": f"{email} already receives this call sheet."})
+    old = recipient.email
+    recipient.email = email
+    recipient.full_clean()
+    recipient.save(update_fields=["email", "updated_at"])
+    if sheet.is_published:
+        _queue([recipient], sheet.revision, Delivery.Kind.RESEND)
+    _audit(access, sheet.production_id, "recipient_email_correct", recipient, email=[old, email],
+           resent=sheet.is_published)
+    return recipient
 
 
 def callsheet_remind_unconfirmed(*, call_sheet_id: int, revision: int) -> int:

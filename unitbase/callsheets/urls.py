@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:call_sheet_id>/pdf/", views.pdf, name="pdf"),
     path("<int:call_sheet_id>/distribution/", views.distribution, name="distribution"),
     path("<int:call_sheet_id>/recipients/", views.recipient_add, name="recipient_add"),
+    path("<int:call_sheet_id>/recipients/<int:recipient_id>/email/", views.recipient_email, name="recipient_email"),
     path("<int:call_sheet_id>/resend/", views.resend, name="resend"),
     path("<int:call_sheet_id>/retry/", views.retry, name="retry"),
     path("reports/start/", views.dpr_start, name="dpr_start"),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
+import json
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from unitbase.productions.authority import Action
@@ -17,6 +21,7 @@ from unitbase.productions.decorators import production_view
 from unitbase.scheduling.selectors import unit_list
 
 from . import selectors, services
+from .bounces import BounceFormatError, parse_events, parse_report
 from .exports import callsheet_pdf, dpr_pdf
 from .forms import (
     BackgroundForm,
@@ -31,6 +36,7 @@ from .forms import (
     DprSceneForm,
     LocationForm,
     PublishForm,
+    RecipientEmailForm,
     RecipientForm,
     UnshotMoveForm,
     apply_service_errors,
@@ -269,11 +275,15 @@ def pdf(request, access, call_sheet_id):
     return response
 
 
-def _distribution(request, access, sheet, *, form=None, status=200):
+def _distribution(request, access, sheet, *, form=None, status=200, email_error=None):
     rows = selectors.distribution(access=access, call_sheet=sheet)
+    for r in rows:
+        r.email_error = email_error[1] if email_error and email_error[0] == r.pk else ""
+        r.email_value = email_error[2] if email_error and email_error[0] == r.pk else r.email
     counts = {
         "total": len(rows), "delivered": sum(1 for r in rows if r.last and r.last.status == "delivered"),
         "failed": sum(1 for r in rows if r.last and r.last.status == "failed"),
+        "bounced": sum(1 for r in rows if r.last and r.last.status in ("bounced", "complained")),
         "opened": sum(1 for r in rows if r.first_opened_at), "confirmed": sum(1 for r in rows if r.confirmed_current),
         "no_email": sum(1 for r in rows if not r.email),
     }
@@ -303,6 +313,26 @@ def recipient_add(request, access, call_sheet_id):
             messages.success(request, f"{form.cleaned_data['name']} added.")
             return redirect("callsheets:distribution", access.production.pk, sheet.pk)
     return _distribution(request, access, sheet, form=form, status=422)
+
+
+@require_POST
+@production_view(EDIT)
+def recipient_email(request, access, call_sheet_id, recipient_id):
+    """Correct a recipient's address (after a bounce, or where there was none) and send again."""
+    sheet = selectors.callsheet_get(access=access, call_sheet_id=call_sheet_id)
+    form = RecipientEmailForm(request.POST)
+    value = request.POST.get("email", "")
+    if not form.is_valid():
+        return _distribution(request, access, sheet, status=422,
+                             email_error=(recipient_id, "; ".join(form.errors["email"]), value))
+    try:
+        recipient = services.recipient_email_correct(access=access, call_sheet_id=sheet.pk, recipient_id=recipient_id,
+                                                     email=form.cleaned_data["email"])
+    except ValidationError as exc:
+        return _distribution(request, access, sheet, status=422, email_error=(recipient_id, "; ".join(exc.messages), value))
+    sent = f" and revision {sheet.revision} sent to it" if sheet.is_published else ""
+    messages.success(request, f"{recipient.name}'s address is now {recipient.email}{sent}.")
+    return redirect("callsheets:distribution", access.production.pk, sheet.pk)
 
 
 @require_POST
@@ -601,3 +631,40 @@ def personal_pdf(request, token):
     response = HttpResponse(callsheet_pdf(data, own_person_id=recipient.person_id), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="callsheet-{data["date"]}-r{revision.number}.pdf"'
     return response
+
+
+# --- bounce webhook (no sign-in: a shared secret in the Authorization header) ----------------------------
+
+BOUNCE_MAX_BYTES = 2 * 1024 * 1024
+
+
+@csrf_exempt
+@require_POST
+def bounce_webhook(request):
+    """Bounce and complaint reports from the mail service: the generic JSON shape, or a raw RFC 3464
+    delivery status notification (any non-JSON body). Needs `Authorization: Bearer <secret>` with
+    `UNITBASE_BOUNCE_WEBHOOK_SECRET`; without that setting the endpoint does not exist."""
+    secret = getattr(settings, "UNITBASE_BOUNCE_WEBHOOK_SECRET", "")
+    if not secret:
+        raise Http404("The bounce webhook is not configured.")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"error": "Wrong or missing bearer token."}, status=401)
+    if int(request.headers.get("Content-Length") or 0) > BOUNCE_MAX_BYTES:
+        return JsonResponse({"error": f"A report is at most {BOUNCE_MAX_BYTES // 1024 // 1024} MB."}, status=413)
+    body = request.body
+    try:
+        if request.content_type == "application/json":
+            try:
+                data = json.loads(body)
+            except ValueError as exc:
+                raise BounceFormatError(f"The body is not JSON: {exc}.") from None
+            notices = parse_events(data)
+        else:
+            notices = parse_report(body)
+        result = services.bounce_notices_record(notices=notices)
+    except BounceFormatError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    except ValidationError as exc:
+        return JsonResponse({"error": "; ".join(exc.messages)}, status=400)
+    return JsonResponse(result)

@@ -3,7 +3,12 @@
 Writes the day's call sheet as a PDF: the newest published revision, else the draft (marked DRAFT).
 `--production` takes the title's slug (`django.utils.text.slugify(title)`, e.g. `low-water`), the id (shown in
 the URL) or the exact title.
-Without `--as`, the command acts as the production's producer."""
+Without `--as`, the command acts as the production's producer.
+
+`unitbase callsheet bounces (--maildir DIR | --mbox FILE) [--delete]` reads bounce reports (RFC 3464
+delivery status notifications, RFC 5965 complaints) from the mailbox the VERP return address delivers
+to, and marks the call sheet e-mails they name as bounced. Reading the same mailbox again records nothing
+twice; `--delete` removes the reports it matched."""
 
 from __future__ import annotations
 
@@ -32,8 +37,57 @@ class Command(BaseCommand):
         pdf.add_argument("--unit", default="", help="Unit name (default: the main unit).")
         pdf.add_argument("--as", dest="as_email", default="", metavar="EMAIL",
                          help="Acting user's e-mail (default: the production's producer).")
+        bounces = sub.add_parser("bounces", help="Read bounce reports from a maildir or mbox and mark the e-mails bounced.")
+        source = bounces.add_mutually_exclusive_group(required=True)
+        source.add_argument("--maildir", metavar="DIR", help="A Maildir (with cur/, new/, tmp/).")
+        source.add_argument("--mbox", metavar="FILE", help="An mbox file.")
+        bounces.add_argument("--delete", action="store_true", help="Remove the reports that named one of our e-mails.")
 
-    def handle(self, *args, subcommand, production, date: str, output: str, unit: str, as_email: str, **options):
+    def handle(self, *args, subcommand, **options):
+        if subcommand == "bounces":
+            return self.bounces(maildir=options["maildir"], mbox=options["mbox"], delete=options["delete"])
+        return self.pdf(**{k: options[k] for k in ("production", "date", "output", "unit", "as_email")})
+
+    def bounces(self, *, maildir: str | None, mbox: str | None, delete: bool) -> None:
+        import mailbox
+
+        from unitbase.callsheets.bounces import BounceFormatError, parse_report
+        from unitbase.callsheets.services import bounce_notices_record
+
+        path = Path(maildir or mbox)
+        if maildir and not (path / "cur").is_dir():
+            raise CommandError(f"--maildir: {path} is not a Maildir (no cur/ folder in it)", returncode=2)
+        if mbox and not path.is_file():
+            raise CommandError(f"--mbox: {path} is not a file", returncode=2)
+        box = mailbox.Maildir(path, factory=None, create=False) if maildir else mailbox.mbox(path, create=False)
+        totals = {"recorded": 0, "already": 0, "unmatched": 0}
+        skipped, matched_keys = 0, []
+        box.lock()
+        try:
+            for key in list(box.keys()):
+                raw = box.get_bytes(key)
+                try:
+                    notices = parse_report(raw)
+                except BounceFormatError:
+                    skipped += 1  # not a report (an auto-reply, a person writing back): left alone
+                    continue
+                counts = bounce_notices_record(notices=notices)
+                for name, n in counts.items():
+                    totals[name] += n
+                if counts["recorded"] or counts["already"]:
+                    matched_keys.append(key)
+            if delete:
+                for key in matched_keys:
+                    box.remove(key)
+                box.flush()
+        finally:
+            box.unlock()
+            box.close()
+        self.stdout.write(f"{totals['recorded']} bounce(s) recorded, {totals['already']} already recorded, "
+                          f"{totals['unmatched']} naming no call sheet e-mail, {skipped} message(s) that are not reports"
+                          + (f"; {len(matched_keys)} removed" if delete else "") + ".")
+
+    def pdf(self, *, production, date: str, output: str, unit: str, as_email: str) -> None:
         prod = production_from_arg(production)
         try:
             when = date_parse(date)
