@@ -20,6 +20,12 @@ from unitbase.scripts.parsers.scenes import Scene, extract_scenes
 from unitbase.scripts.parsers.text import plain
 
 ET = ElementType
+# Enum members as module constants: attribute access on an Enum class and Enum.__hash__ are slow
+# Python-level calls, and this module runs per paragraph (see benchmarks/parse.py).
+_HEADING, _ACTION, _CHARACTER, _DIALOGUE = ET.SCENE_HEADING, ET.ACTION, ET.CHARACTER, ET.DIALOGUE
+_PAREN, _LYRICS, _SHOT, _PAGE_BREAK = ET.PARENTHETICAL, ET.LYRICS, ET.SHOT, ET.PAGE_BREAK
+_SPEECH = (_DIALOGUE, _PAREN, _LYRICS)
+_UNPRINTED = tuple(UNPRINTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +101,16 @@ def layout_for(script: Script, paper: str | None = None) -> Layout:
 
 def wrap_count(text: str, width: int) -> int:
     """Lines that text takes when word-wrapped at width (manual line breaks kept)."""
+    if len(text) <= width and "\n" not in text:
+        return 1
     total = 0
     for line in text.split("\n"):
         n = len(line)
         if n <= width:
             total += 1
+            continue
+        if (fast := _wrap_line(line, n, width)) is not None:
+            total += fast
             continue
         count, cur = 1, 0
         for word in line.split(" "):
@@ -117,6 +128,25 @@ def wrap_count(text: str, width: int) -> int:
                 cur -= width
         total += count
     return total
+
+
+def _wrap_line(line: str, n: int, width: int) -> int | None:
+    """wrap_count of one line longer than width: the same greedy fill as the word loop, but each
+    printed line ends at the last space within width + 1 characters (found with rfind) and the
+    spaces after it are dropped (the word loop drops empty words at the start of a line). None
+    when a word is longer than the line (the word loop handles the hard break)."""
+    count, pos = 1, 0
+    while pos < n and line[pos] == " ":
+        pos += 1
+    while n - pos > width:
+        cut = line.rfind(" ", pos, pos + width + 1)
+        if cut < 0:
+            return None
+        count += 1
+        pos = cut + 1
+        while pos < n and line[pos] == " ":
+            pos += 1
+    return count
 
 
 @dataclass(slots=True)
@@ -151,7 +181,9 @@ class Pagination:
 
 
 def _text_of(el: Element) -> str:
-    text = plain(el.text)
+    text = el.text
+    if "[[" in text or "*" in text or "_" in text or "\\" in text:  # what plain() would change
+        text = plain(text)
     if "\t" in text:
         text = text.expandtabs(4)
     return text
@@ -159,54 +191,58 @@ def _text_of(el: Element) -> str:
 
 def _blocks(script: Script, layout: Layout, scene_of: dict[int, int]) -> list[_Block]:
     blocks: list[_Block] = []
-    els = [e for e in script.elements if e.type not in UNPRINTED]
-    while els and els[-1].type != ET.PAGE_BREAK and not els[-1].text.strip():
+    els = [e for e in script.elements if e.type not in _UNPRINTED]
+    while els and els[-1].type != _PAGE_BREAK and not els[-1].text.strip():
         els.pop()  # empty trailing paragraphs (Final Draft ends files with one) print nothing
+    paren_w = layout.style(_PAREN).width
+    dialogue_w = layout.style(_DIALOGUE).width
+    dual_w = layout.dual_width
+    dual_paren_w = min(paren_w, dual_w)
+    cue_sb = layout.style(_CHARACTER).space_before
+    styles: dict[str, Style] = {}
     i, n = 0, len(els)
     while i < n:
         el = els[i]
+        kind = el.type
         scene = scene_of.get(id(el), -1)
-        if el.type == ET.PAGE_BREAK:
-            blocks.append(_Block(ET.PAGE_BREAK, 0, 0, scene))
+        if kind == _PAGE_BREAK:
+            blocks.append(_Block(_PAGE_BREAK, 0, 0, scene))
             i += 1
             continue
-        if el.type == ET.CHARACTER:
+        if kind == _CHARACTER:
             speeches: list[list[str]] = []
             dual_pair = False
             while True:
                 width_factor = el.dual
                 parts = ["cue"]
                 j = i + 1
-                while j < n and els[j].type in (ET.DIALOGUE, ET.PARENTHETICAL, ET.LYRICS):
-                    e = els[j]
-                    if e.type == ET.PARENTHETICAL:
-                        w = layout.style(ET.PARENTHETICAL).width
-                        w = min(w, layout.dual_width) if width_factor else w
-                        parts += ["paren"] * wrap_count(_text_of(e), w)
+                while j < n and (e := els[j]).type in _SPEECH:
+                    if e.type == _PAREN:
+                        parts += ["paren"] * wrap_count(_text_of(e), dual_paren_w if width_factor else paren_w)
                     else:
-                        w = layout.dual_width if width_factor else layout.style(ET.DIALOGUE).width
-                        parts += ["dlg"] * wrap_count(_text_of(e), w)
+                        parts += ["dlg"] * wrap_count(_text_of(e), dual_w if width_factor else dialogue_w)
                     j += 1
                 speeches.append(parts)
                 i = j
                 # A dual pair: this speech is the first half and the next cue carries the caret.
-                if el.dual and not dual_pair and i < n and els[i].type == ET.CHARACTER and els[i].dual:
+                if el.dual and not dual_pair and i < n and els[i].type == _CHARACTER and els[i].dual:
                     dual_pair = True
                     el = els[i]
                     continue
                 break
-            sb = layout.style(ET.CHARACTER).space_before
             if len(speeches) == 2:
                 height = max(len(speeches[0]), len(speeches[1]))
-                blocks.append(_Block(ET.CHARACTER, height, sb, scene))
+                blocks.append(_Block(_CHARACTER, height, cue_sb, scene))
             else:
                 parts = speeches[0]
-                blocks.append(_Block(ET.CHARACTER, len(parts), sb, scene, parts=parts, splittable=True))
+                blocks.append(_Block(_CHARACTER, len(parts), cue_sb, scene, parts=parts, splittable=True))
             continue
-        style = layout.style(el.type)
-        sb = 0 if el.type == ET.SCENE_HEADING and not blocks else style.space_before
+        style = styles.get(kind)
+        if style is None:
+            style = styles[kind] = layout.style(kind)
+        sb = 0 if kind == _HEADING and not blocks else style.space_before
         lines = wrap_count(_text_of(el), style.width)
-        blocks.append(_Block(el.type, lines, sb, scene, splittable=el.type == ET.ACTION))
+        blocks.append(_Block(kind, lines, sb, scene, splittable=kind == _ACTION))
         i += 1
     return blocks
 
@@ -216,10 +252,7 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
     layout = layout or layout_for(script)
     if scenes is None:
         scenes = extract_scenes(script)
-    scene_of: dict[int, int] = {}
-    for idx, scene in enumerate(scenes):
-        for el in scene.elements:
-            scene_of[id(el)] = idx
+    scene_of = {id(el): idx for idx, scene in enumerate(scenes) for el in scene.elements}
     blocks = _blocks(script, layout, scene_of)
     lpp_f = layout.lines_per_page
     lpp = int(lpp_f)  # whole lines that fit on a page
@@ -238,22 +271,22 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
             ext[1] = max(ext[1], y1)
 
     for bi, b in enumerate(blocks):
-        if b.kind == ET.PAGE_BREAK:
+        if b.kind == _PAGE_BREAK:
             if y > 0:
                 page, y = page + 1, 0
             continue
         sb = b.space_before if y > 0 else 0
         need = sb + b.lines
-        if b.kind in (ET.SCENE_HEADING, ET.SHOT) and bi + 1 < len(blocks):
+        if (b.kind == _HEADING or b.kind == _SHOT) and bi + 1 < len(blocks):
             nxt = blocks[bi + 1]
-            if nxt.kind != ET.PAGE_BREAK:
-                need += nxt.space_before + min(nxt.lines, 2 if nxt.kind == ET.CHARACTER else 1)
+            if nxt.kind != _PAGE_BREAK:
+                need += nxt.space_before + min(nxt.lines, 2 if nxt.kind == _CHARACTER else 1)
         if y + need <= lpp:
             place(b.scene, y, y + sb + b.lines)
             y += sb + b.lines
             continue
         room = lpp - y - sb
-        if b.splittable and b.kind == ET.ACTION and b.lines >= 4 and room >= 2 and b.lines - room >= 2:
+        if b.splittable and b.kind == _ACTION and b.lines >= 4 and room >= 2 and b.lines - room >= 2:
             place(b.scene, y, lpp)
             rest = b.lines - room
             page, y = page + 1, 0
@@ -264,7 +297,7 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
             place(b.scene, 0, rest)
             y = rest
             continue
-        if b.splittable and b.kind == ET.CHARACTER and room >= 3:
+        if b.splittable and b.kind == _CHARACTER and room >= 3:
             parts = b.parts
             k = room - 1  # lines of the speech on this page; one more for (MORE)
             while k >= 2 and parts[k - 1] != "dlg":
@@ -291,7 +324,8 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
         place(b.scene, 0, h)
         y = h
 
-    per_eighth = lpp_f / 8
+    per_eighth = Fraction(lpp_f) / 8
+    num, den = per_eighth.numerator, per_eighth.denominator  # ceil(lines / (num/den)) in integers
     for idx, scene in enumerate(scenes):
         ext = extents[idx]
         if not ext:
@@ -300,8 +334,7 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
             continue
         lines = sum(b - a for a, b in ext.values())
         scene.page_start, scene.page_end = min(ext), max(ext)
-        eighths = -(-Fraction(lines) // per_eighth)
-        scene.eighths = max(1, int(eighths))
+        scene.eighths = max(1, -(-lines * den // num))
     pages = page if y > 0 or page == 1 else page - 1
     total = sum(sum(b - a for a, b in ext.values()) for ext in extents)
     pdf = (script.layout or {}).get("pdf") if script.format == "pdf" else None

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from .model import ScriptFormatError
 
 # Control characters that never occur in a text screenplay (tab, LF, CR and form feed do).
 _BINARY_CONTROLS = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
+_BINARY_CONTROLS_RE = re.compile("[" + "".join(f"\\x{c:02x}" for c in sorted(_BINARY_CONTROLS)) + "]")
 
 
 def _check_text(text: str) -> None:
     if "\x00" in text:
         raise ScriptFormatError("the file contains NUL bytes: it is binary, not a text screenplay")
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) in _BINARY_CONTROLS)
+    controls = len(_BINARY_CONTROLS_RE.findall(sample))
     if controls > max(8, len(sample) // 200):
         raise ScriptFormatError(f"the file contains {controls} control characters: it looks binary, not like text")
 

@@ -13,6 +13,11 @@ from .decoding import decode, normalise_newlines
 from .model import Element, ElementType, Script
 
 ET = ElementType
+# Enum members as module constants: attribute access on an Enum class is a slow Python-level
+# lookup, and the parser does it per line (see benchmarks/parse.py).
+_ACTION, _DIALOGUE, _PAREN, _LYRICS, _CENTERED = ET.ACTION, ET.DIALOGUE, ET.PARENTHETICAL, ET.LYRICS, ET.CENTERED
+_CHARACTER, _TRANSITION, _PAGE_BREAK, _HEADING = ET.CHARACTER, ET.TRANSITION, ET.PAGE_BREAK, ET.SCENE_HEADING
+_SPEECH = (_DIALOGUE, _PAREN, _LYRICS)
 
 _HEADING_RE = re.compile(r"^(?:int\.?/ext|int/ext|ext/int|i\.?/e|int|ext|est)[. ]", re.I)
 _SCENE_NUMBER_RE = re.compile(r"\s*#([\w.\-]+)#\s*$")
@@ -52,11 +57,20 @@ def _is_blank(line: str) -> bool:
 
 def _cue(line: str) -> tuple[str, tuple[str, ...], bool] | None:
     """(name, extensions, dual) if the stripped line is shaped like a character cue."""
+    # Quick refusal before the regex: the name (everything before the first "(" or "^") must be
+    # upper case; most lines tried here are the first lines of action paragraphs.
+    cut = line.find("(")
+    caret = line.find("^")
+    if caret != -1 and (cut == -1 or caret < cut):
+        cut = caret
+    head = line if cut == -1 else line[:cut]
+    if head != head.upper():
+        return None
     m = _CUE_RE.match(line)
     if not m:
         return None
     name = m["name"].strip()
-    if not name or not any(c.isalpha() for c in name) or name != name.upper() or name == name.lower():
+    if not name or name != name.upper() or name == name.lower() or not any(c.isalpha() for c in name):
         return None
     if name.endswith(":") or name[0] in "!@#~=.>[" or "[[" in name:
         return None
@@ -196,53 +210,84 @@ class _Parser:
     def _body(self, lines: list[tuple[int, str]]) -> None:
         n = len(lines)
         els = self.elements
+        stripped = [raw.strip() for _, raw in lines]
+        stripped.append("")  # the line after the last reads as blank
         mode = None  # None (start of paragraph), "action" or "dialogue"
         prev_blank = True
         i = 0
         while i < n:
             no, raw = lines[i]
-            s = raw.strip()
+            s = stripped[i]
             if not s:
                 # A line of exactly two spaces keeps a speech (or note) together.
-                if raw == "  " and mode == "dialogue" and i + 1 < n and not _is_blank(lines[i + 1][1]):
-                    self._append(ET.DIALOGUE, "", no)
+                if raw == "  " and mode == "dialogue" and stripped[i + 1]:
+                    self._append(_DIALOGUE, "", no)
                     i += 1
                     continue
                 mode, prev_blank = None, True
                 i += 1
                 continue
-            next_blank = i + 1 >= n or _is_blank(lines[i + 1][1])
+            first = s[0]
+            if mode is not None and first != "=":  # inside a paragraph (a page break line starts with "=")
+                if mode == "dialogue":
+                    if first == "(" and s[-1] == ")":  # _PAREN_RE
+                        els.append(Element(_PAREN, s, no, no, dual=self.dual))
+                    elif first == "~":
+                        els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
+                    else:
+                        last = els[-1]
+                        if last.type == _DIALOGUE and last.line_end == no - 1:
+                            last.text = f"{last.text}\n{s}"
+                            last.line_end = no
+                        else:
+                            els.append(Element(_DIALOGUE, s, no, no, dual=self.dual))
+                    i += 1
+                    continue
+                m = _CENTERED_RE.match(raw) if first == ">" else None
+                if m:
+                    els.append(Element(_CENTERED, m[1].strip(), no, no))
+                elif first == "~":
+                    els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
+                else:
+                    last = els[-1]
+                    if last.type == _ACTION and last.line_end == no - 1:
+                        last.text = f"{last.text}\n{raw.rstrip()}"
+                        last.line_end = no
+                    else:
+                        els.append(Element(_ACTION, raw.rstrip(), no, no))
+                i += 1
+                continue
             next_raw = lines[i + 1][1] if i + 1 < n else ""
+            next_blank = not stripped[i + 1]
 
-            if _PAGE_BREAK_RE.match(raw):
-                els.append(Element(ET.PAGE_BREAK, "", no, no))
+            if first == "=" and _PAGE_BREAK_RE.match(raw):  # (a page break line starts with "=")
+                els.append(Element(_PAGE_BREAK, "", no, no))
                 mode, prev_blank = None, True
                 i += 1
                 continue
 
             if mode == "dialogue":
-                if _PAREN_RE.match(raw):
-                    els.append(Element(ET.PARENTHETICAL, s, no, no, dual=self.dual))
-                elif s.startswith("~"):
-                    els.append(Element(ET.LYRICS, s[1:].lstrip(), no, no, forced=True))
+                if first == "(" and s[-1] == ")":  # _PAREN_RE
+                    els.append(Element(_PAREN, s, no, no, dual=self.dual))
+                elif first == "~":
+                    els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
                 else:
-                    self._append(ET.DIALOGUE, s, no)
+                    self._append(_DIALOGUE, s, no)
                 i += 1
                 continue
 
             if mode == "action":
-                m = _CENTERED_RE.match(raw)
+                m = _CENTERED_RE.match(raw) if first == ">" else None
                 if m:
-                    els.append(Element(ET.CENTERED, m[1].strip(), no, no))
-                elif s.startswith("~"):
-                    els.append(Element(ET.LYRICS, s[1:].lstrip(), no, no, forced=True))
+                    els.append(Element(_CENTERED, m[1].strip(), no, no))
+                elif first == "~":
+                    els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
                 else:
-                    self._append(ET.ACTION, self._action_text(raw), no)
+                    self._append(_ACTION, raw.rstrip(), no)
                 i += 1
                 continue
 
             # --- start of a paragraph (or after a heading/section line) ---
-            first = s[0]
             if first == "#":
                 depth = len(s) - len(s.lstrip("#"))
                 els.append(Element(ET.SECTION, s[depth:].strip(), no, no, depth=depth))
@@ -270,11 +315,11 @@ class _Parser:
             elif prev_blank and _HEADING_RE.match(s) and (next_blank or not _HEADING_RE.match(next_raw.strip())):
                 self._heading(s, no)
                 mode, prev_blank = None, True
-            elif (m := _CENTERED_RE.match(raw)) is not None:
-                els.append(Element(ET.CENTERED, m[1].strip(), no, no))
+            elif first == ">" and (m := _CENTERED_RE.match(raw)) is not None:
+                els.append(Element(_CENTERED, m[1].strip(), no, no))
                 mode = "action"
             elif first == ">":
-                els.append(Element(ET.TRANSITION, s[1:].strip(), no, no, forced=True))
+                els.append(Element(_TRANSITION, s[1:].strip(), no, no, forced=True))
                 mode, prev_blank = None, False
             elif (
                 prev_blank
@@ -282,13 +327,13 @@ class _Parser:
                 and (_TRANSITION_RE.match(raw.lstrip()) or s in _TRANSITION_SPECIAL)
                 and s == s.upper()
             ):
-                els.append(Element(ET.TRANSITION, s, no, no))
+                els.append(Element(_TRANSITION, s, no, no))
                 mode, prev_blank = None, False
             elif prev_blank and not next_blank and (cue := _cue(s)) is not None:
                 self._cue(*cue, no)
                 mode = "dialogue"
             else:
-                els.append(Element(ET.ACTION, self._action_text(raw), no, no))
+                els.append(Element(_ACTION, raw.rstrip(), no, no))
                 mode = "action"
             i += 1
 
@@ -304,7 +349,7 @@ class _Parser:
             last.text = f"{last.text}\n{text}"
             last.line_end = no
         else:
-            self.elements.append(Element(kind, text, no, no, dual=kind == ET.DIALOGUE and self.dual))
+            self.elements.append(Element(kind, text, no, no, dual=kind == _DIALOGUE and self.dual))
 
     def _heading(self, text: str, no: int, forced: bool = False) -> None:
         number = None

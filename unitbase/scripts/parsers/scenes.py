@@ -138,8 +138,9 @@ def extract_scenes(script: Script) -> list[Scene]:
     scenes: list[Scene] = []
     previous_tod: str | None = None
     pending: list[Element] = []
+    heading_type = ET.SCENE_HEADING
     for el in script.elements:
-        if el.type == ET.SCENE_HEADING:
+        if el.type == heading_type:
             parts = parse_heading(el.text)
             effective = effective_time_of_day(parts.time_of_day, previous_tod)
             previous_tod = effective or previous_tod
@@ -163,10 +164,15 @@ def extract_scenes(script: Script) -> list[Scene]:
             scenes[-1].elements.append(el)
         else:
             pending.append(el)
+    keys: dict[str, str] = {}
+    cue = ET.CHARACTER
     for scene in scenes:
         for el in scene.elements:
-            if el.type == ET.CHARACTER:
-                name = character_key(el.name or el.text)
+            if el.type == cue:
+                raw = el.name or el.text
+                name = keys.get(raw)
+                if name is None:
+                    name = keys[raw] = character_key(raw)
                 if name not in scene.lines_by_character:
                     scene.characters.append(name)
                     scene.lines_by_character[name] = 0
