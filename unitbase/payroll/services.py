@@ -30,7 +30,8 @@ from unitbase.productions.authority import Action, Scope
 from unitbase.productions.permissions import ActionDenied, ProductionAccess
 
 from .calc import Deal, Interval, MealPeriod, PackError, PackRegistry, WeekResult, WorkDay, default_registry, parse_pack
-from .calc.packs import PACKS_DIR
+from .calc.cases import run_case
+from .calc.packs import PACKS_DIR, line_of
 from .models import (
     PayLineRow,
     PayrollDeal,
@@ -152,6 +153,9 @@ def _validated_pack(*, production_id: int, yaml_text: str, instance: PayrollPack
         raise ValidationError({"yaml_text": exc.problems}) from None
     if rule_set.id in shipped_pack_ids():
         raise ValidationError({"yaml_text": [f"rule_set.id: {rule_set.id!r} is a shipped pack; give your copy its own id."]})
+    failures = pack_case_failures(rule_set, yaml_text)
+    if failures:
+        raise ValidationError({"yaml_text": failures})
     clash = PayrollPack.objects.filter(production_id=production_id, pack_id=rule_set.id)
     if instance is not None:
         clash = clash.exclude(pk=instance.pk)
@@ -162,6 +166,24 @@ def _validated_pack(*, production_id: int, yaml_text: str, instance: PayrollPack
     ).exists():
         raise ValidationError({"yaml_text": [f"rule_set.id: deals use {instance.pack_id!r}; keep the id."]})
     return rule_set
+
+
+def pack_case_failures(rule_set: Any, yaml_text: str) -> list[str]:
+    """Run the pack's own test cases (its `tests:` days); one message per failing case, naming the
+    case, its line and what differs, e.g. `rule_set.tests.1 'meal penalty' (line 120): amounts[meal_penalty]:
+    expected 100.00, got 120.00`. A pack whose rules contradict its own cases is not saved."""
+    registry = PackRegistry([*(p for p in default_registry().all() if p.id != rule_set.id), rule_set])
+    failures = []
+    for index, case in enumerate(rule_set.tests):
+        try:
+            _, problems = run_case(rule_set, case, registry)
+        except (LookupError, ValueError) as exc:
+            problems = [str(exc)]
+        problems = [p for p in problems if not p.startswith("lines:")]
+        if problems:
+            line = line_of(yaml_text, ("rule_set", "tests", index))
+            failures.append(f"rule_set.tests.{index} {case.name!r} (line {line}): " + "; ".join(problems))
+    return failures
 
 
 @transaction.atomic

@@ -50,8 +50,33 @@ def parse_pack(text: str, path: Path | str = "<string>") -> RuleSet:
     try:
         return PackFile.model_validate(data).rule_set
     except ValidationError as exc:
-        problems = [f"{_location(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        problems = []
+        for err in exc.errors():
+            line = line_of(text, err["loc"])
+            where = f" (line {line})" if line else ""
+            problems.append(f"{_location(err['loc'])}{where}: {err['msg']}")
         raise PackError(path, problems) from exc
+
+
+def line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the YAML node at a validation error's path (the deepest part of the path
+    that exists in the text: a missing key points at its parent), or None."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value if getattr(key, "value", None) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
 
 
 def load_pack(path: Path | str) -> RuleSet:

@@ -41,26 +41,29 @@ def test_broken_pack_names_file_and_field_path(tmp_path):
         load_pack(path)
     message = str(err.value)
     assert message.startswith(f"{path}: ")
-    assert "rule_set.meals.penalty.schedule.1: " in message
-    assert err.value.problems == ["rule_set.meals.penalty.schedule.1: Input should be a valid decimal"]
+    line = next(n for n, text in enumerate(broken.splitlines(), start=1) if "lots" in text)
+    assert "rule_set.meals.penalty.schedule.1 (line " in message
+    assert err.value.problems == [f"rule_set.meals.penalty.schedule.1 (line {line}): Input should be a valid decimal"]
 
 
 def test_unknown_key_is_refused_with_its_path():
     text = MINIMAL.format(version="1", start="2024-01-01", end="2024-12-31").replace("after_hours: 8", "after_hour: 8")
     with pytest.raises(PackError) as err:
         parse_pack(text, "typo.yaml")
-    assert "rule_set.overtime.0.after_hours: Field required" in str(err.value)
-    assert "rule_set.overtime.0.after_hour: Extra inputs are not permitted" in str(err.value)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "after_hour:" in row)
+    # A missing key points at the mapping it is missing from (here the same line: a flow mapping).
+    assert f"rule_set.overtime.0.after_hours (line {line}): Field required" in str(err.value)
+    assert f"rule_set.overtime.0.after_hour (line {line}): Extra inputs are not permitted" in str(err.value)
 
 
 def test_verified_needs_source_and_unverified_needs_note():
     text = MINIMAL.format(version="1", start="2024-01-01", end="2024-12-31").replace(
         "{ id: ot, after_hours: 8, multiplier: 1.5, note: test }", "{ id: ot, after_hours: 8, multiplier: 1.5, verified: true }"
     )
-    with pytest.raises(PackError, match=r"rule_set\.overtime\.0: Value error, a verified rule needs a 'source'"):
+    with pytest.raises(PackError, match=r"rule_set\.overtime\.0 \(line \d+\): Value error, a verified rule needs a 'source'"):
         parse_pack(text)
     text = MINIMAL.format(version="1", start="2024-01-01", end="2024-12-31").replace("status: { note: test pack }", "status: {}")
-    with pytest.raises(PackError, match=r"rule_set\.status: Value error, an unverified rule needs a 'note'"):
+    with pytest.raises(PackError, match=r"rule_set\.status \(line \d+\): Value error, an unverified rule needs a 'note'"):
         parse_pack(text)
 
 
@@ -74,7 +77,8 @@ def test_unquoted_time_in_a_case_is_explained():
 """
     with pytest.raises(PackError) as err:
         parse_pack(text, "t.yaml")
-    assert "rule_set.tests.0.day.wrap: Value error, expected a quoted 'HH:MM' time, got 780" in str(err.value)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "wrap: 13:00" in row)
+    assert f"rule_set.tests.0.day.wrap (line {line}): Value error, expected a quoted 'HH:MM' time, got 780" in str(err.value)
 
 
 def test_not_yaml_and_not_a_mapping():
@@ -100,5 +104,5 @@ def test_registry_refuses_overlapping_versions():
 
 
 def test_effective_dates_must_be_ordered():
-    with pytest.raises(PackError, match=r"rule_set\.effective: Value error, 'to' is before 'from'"):
+    with pytest.raises(PackError, match=r"rule_set\.effective \(line \d+\): Value error, 'to' is before 'from'"):
         tiny("1", "2025-01-01", "2024-01-01")

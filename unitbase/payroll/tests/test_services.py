@@ -257,6 +257,9 @@ def test_pack_copy_edit_and_broken_yaml_refused(crew):
         services.pack_copy(access=crew.access(crew.camera_head), source_pack_id="iatse-crew-daily-hourly", new_id="x-copy")
     # A deal on the copy is calculated with the copy.
     edited = pack.yaml_text.replace("schedule: [8.50", "schedule: [9.50", 1)
+    with pytest.raises(ValidationError, match=r"rule_set\.tests\.1 .*expected 19\.50, got 20\.50"):
+        services.pack_update(access=acc, pack_pk=pack.pk, yaml_text=edited)  # its own cases still expect 8.50
+    edited = edited.split("\n  tests:\n")[0] + "\n"  # a copy without cases of its own is saved as it is
     services.pack_update(access=acc, pack_pk=pack.pk, yaml_text=edited)
     services.deal_set(access=acc, crew_member=crew.ac, pack_id="iatse-night-train", rate=Decimal("50"), rate_unit="hour")
     card = services.timecard_create(access=crew.access(crew.crew_user), deal=crew.deal, week_ending=WEEK_ENDING)

@@ -141,7 +141,8 @@ def test_broken_pack_copy_shows_field_path_and_saves_nothing(client, crew):
     broken = pack.yaml_text.replace("currency: USD", "currency: dollars", 1)
     response = client.post(url("pack_edit", crew.production, pack.pk), {"yaml_text": broken})
     assert response.status_code == 422
-    assert "rule_set.currency: String should match pattern" in response.content.decode()
+    line = next(n for n, row in enumerate(broken.splitlines(), start=1) if "currency: dollars" in row)
+    assert f"rule_set.currency (line {line}): String should match pattern" in response.content.decode()
     assert PayrollPack.objects.get(pk=pack.pk).yaml_text == pack.yaml_text
     client.force_login(crew.camera_head)
     assert client.post(url("pack_edit", crew.production, pack.pk), {"yaml_text": pack.yaml_text + "\n"}).status_code == 403
@@ -177,3 +178,33 @@ def test_cards_list_query_count_does_not_grow_with_cards(client, crew, django_as
         page = client.get(url("cards", crew.production)).content.decode()
     # Only the grip head's own card skipped its department step; the others wait for their head.
     assert page.count('class="button small"') == 1
+
+
+def test_edited_pack_copy_runs_its_own_cases_then_prices_a_deal(client, crew):
+    """Copy the UK crew pack, raise the late-meal payment: refused while the pack's own meal case
+    still expects 10.00 (the case is named with its line); saved once the case agrees; a deal on the
+    copy is then paid under it."""
+    client.force_login(crew.accountant)
+    client.post(url("pack_copy", crew.production), {"source": "uk-crew-bectu-pact-style", "new_id": "uk-crew-our-show"})
+    pack = PayrollPack.objects.get(pack_id="uk-crew-our-show")
+    raised = pack.yaml_text.replace("schedule: [10.00]", "schedule: [12.00]")
+    response = client.post(url("pack_edit", crew.production, pack.pk), {"yaml_text": raised})
+    assert response.status_code == 422
+    line = next(n for n, row in enumerate(raised.splitlines(), start=1) if "name: late meal" in row)
+    page = response.content.decode()
+    assert (f"rule_set.tests.1 &#x27;late meal - due 14:00, taken 14:30, one unit&#x27; (line {line}):"
+            " amounts[meal_penalty]: expected 10.00, got 12.00; gross: expected 410.00, got 412.00") in page
+    assert PayrollPack.objects.get(pk=pack.pk).yaml_text == pack.yaml_text
+    fixed = raised.replace("amounts: { meal_penalty: 10.00 }\n        gross: 410.00", "amounts: { meal_penalty: 12.00 }\n        gross: 412.00")
+    fixed = fixed.replace("meal_penalty: 60.00 }\n        gross: 720.00", "meal_penalty: 72.00 }\n        gross: 732.00")
+    response = client.post(url("pack_edit", crew.production, pack.pk), {"yaml_text": fixed})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    acc = crew.access(crew.accountant)
+    deal = services.deal_set(access=acc, crew_member=crew.grip, pack_id="uk-crew-our-show", rate=Decimal("400.00"),
+                             rate_unit="day", currency="GBP")
+    card = services.timecard_create(access=acc, deal=deal, week_ending=WEEK_ENDING)
+    services.timecard_day_set(access=acc, timecard_id=card.pk, date=dt.date(2025, 3, 4), call=dt.time(8),
+                              meal1_out=dt.time(14, 30), meal1_in=dt.time(15, 30), wrap=dt.time(19))
+    card = services.timecard_calculate(access=acc, timecard_id=card.pk)
+    assert card.pay_lines.get(kind="meal_penalty").rule_id == "uk-crew-our-show@2024-01-01:meal_penalty"
+    assert card.gross == Decimal("412.00")
