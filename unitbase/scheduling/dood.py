@@ -13,7 +13,9 @@ and feeds it. Codes (domain-spec §4.4):
 
 Drop/pick-up: when an element that may be dropped has an unworked gap of more than `drop_gap`
 calendar days between two work days, it is dropped on the first such gap (one drop per
-production, as SAG-AFTRA allows for day performers) instead of being held through it.
+production, as SAG-AFTRA allows for day performers) instead of being held through it, provided
+the drop is cheaper than holding: the gap holds at least one shoot day (a hiatus with no shoot
+days costs no holds, so it is not spent on the one drop).
 Totals count work days, holds, holidays inside the paid span, travel, rehearsal and fitting days;
 total paid = all of those.
 """
@@ -101,9 +103,11 @@ def compute_row(
     if worked:
         start, finish = worked[0], worked[-1]
         row.start, row.finish = start, finish
-        if drop_gap is not None:
+        if drop_gap is not None and allow_hold:
             for before, after in itertools.pairwise(worked):
-                if (after - before).days - 1 > drop_gap:
+                # Drop only where it saves holds: a gap with no shoot day (a hiatus) costs nothing held.
+                saves = any(c.kind == SHOOT for c in columns[index[before] + 1:index[after]])
+                if (after - before).days - 1 > drop_gap and saves:
                     drop = (before, after)
                     break
         row.dropped = drop

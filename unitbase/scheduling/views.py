@@ -635,22 +635,55 @@ def preferences(request, access):
 # --- reports -------------------------------------------------------------------------------------
 
 
+class ReportRefused(Exception):
+    """A report asked for something that does not exist: answered with a page that says what."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 def _format(request) -> str:
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "csv", "xlsx", "pdf"):
-        raise Http404("Unknown format.")
+        raise ReportRefused(400, f"There is no “{fmt[:20]}” format for schedule reports: choose html, csv, xlsx or pdf.")
     return fmt
+
+
+def _report_version(access, version_id) -> ScheduleVersion:
+    try:
+        return selectors.version_get(access=access, version_id=int(version_id))
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise ReportRefused(404, f"There is no schedule version {version_id} in {access.production.title}: "
+                                 "choose one on the Versions page.") from None
+
+
+def _report_view(view):
+    """Answer a ReportRefused with the error page and its message (nothing is generated)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, access, *args, **kwargs):
+        try:
+            return view(request, access, *args, **kwargs)
+        except ReportRefused as exc:
+            return render(request, "error.html", {"status": exc.status, "title": "No such report",
+                                                  "message": str(exc)}, status=exc.status)
+
+    return wrapped
 
 
 @production_view(READ_ACTION)
 @require_GET
+@_report_view
 def dood(request, access, version_id):
-    version = _version_or_404(access, version_id)
+    version = _report_version(access, version_id)
     category = request.GET.get("category", "cast")
     if category != "cast" and not BreakdownCategory.objects.filter(production=access.production, key=category).exists():
-        raise Http404("No such breakdown category.")
-    report = reports.dood_report(access=access, version=version, category=category)
+        keys = ", ".join(BreakdownCategory.objects.filter(production=access.production).values_list("key", flat=True))
+        raise ReportRefused(404, f"There is no breakdown category “{category[:40]}”: choose one of {keys}.")
     fmt = _format(request)
+    report = reports.dood_report(access=access, version=version, category=category)
     if fmt != "html":
         return exports.respond(report, fmt)
     categories = BreakdownCategory.objects.filter(production=access.production).exclude(key="cast")
@@ -659,10 +692,11 @@ def dood(request, access, version_id):
 
 @production_view(READ_ACTION)
 @require_GET
+@_report_view
 def oneliner(request, access, version_id):
-    version = _version_or_404(access, version_id)
-    report = reports.schedule_report(access=access, version=version, full=False)
+    version = _report_version(access, version_id)
     fmt = _format(request)
+    report = reports.schedule_report(access=access, version=version, full=False)
     if fmt != "html":
         return exports.respond(report, fmt)
     return render(request, "scheduling/schedule_report.html", {"report": report, "version": version})
@@ -670,10 +704,11 @@ def oneliner(request, access, version_id):
 
 @production_view(READ_ACTION)
 @require_GET
+@_report_view
 def shooting(request, access, version_id):
-    version = _version_or_404(access, version_id)
-    report = reports.schedule_report(access=access, version=version, full=True)
+    version = _report_version(access, version_id)
     fmt = _format(request)
+    report = reports.schedule_report(access=access, version=version, full=True)
     if fmt != "html":
         return exports.respond(report, fmt)
     return render(request, "scheduling/schedule_report.html", {"report": report, "version": version})

@@ -73,6 +73,20 @@ def test_drop_and_pick_up_when_the_gap_exceeds_the_rule():
     assert (edge.codes[0], edge.codes[20], edge.hold) == ("SWD", "PWF", 0)
 
 
+def test_no_drop_over_a_hiatus_without_shoot_days():
+    """Dropping is only worth it when it saves holds: over a three-week hiatus nothing is held, so
+    the one drop is kept for a later gap that has shoot days in it."""
+    days = shoot_days([0, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40])
+    cols = dood.columns_for(d(0), d(40), days, {}, set(range(7)))
+    row = dood.compute_row(columns=cols, work_dates={d(0), d(25), d(40)}, drop_gap=10)
+    # 0→25: 24 days apart but no shoot day between (hiatus): neither held nor dropped.
+    # 25→40: 14 unworked days, all shoot days: dropped.
+    assert row.dropped == (d(25), d(40))
+    assert (row.codes[0], row.codes[25], row.codes[40]) == ("SW", "WD", "PWF")
+    assert (row.work, row.hold, row.paid) == (3, 0, 3)
+    assert dood.compute_row(columns=cols, work_dates={d(0), d(25)}, drop_gap=10).dropped is None
+
+
 def test_travel_rehearsal_fitting_overlay(columns):
     row = dood.compute_row(columns=columns, work_dates={d(1), d(4)},
                            events={d(0): "travel", d(2): "rehearsal", d(6): "fitting", d(4): "travel"})

@@ -313,3 +313,16 @@ def test_feed_forms_never_redirect_off_site(client, production, version):
     feed = CalendarFeed.objects.get(production=production)
     r = client.post(url("feed_revoke", production, feed.pk), {"next": url("versions", production)})
     assert r["Location"] == url("versions", production)
+
+
+def test_reports_for_what_does_not_exist_say_what_is_wrong(client, production, version):
+    login(client, production, Role.CREW)
+    missing = client.get(url("dood", production, 999999))
+    assert missing.status_code == 404 and "There is no schedule version 999999" in missing.content.decode()
+    for name in ("oneliner", "shooting"):
+        assert "There is no schedule version" in client.get(url(name, production, 999999, format="pdf")).content.decode()
+    category = client.get(url("dood", production, version.pk, category="nope"))
+    assert category.status_code == 404 and "There is no breakdown category “nope”: choose one of" in category.content.decode()
+    assert "props" in category.content.decode()
+    fmt = client.get(url("oneliner", production, version.pk, format="docx"))
+    assert fmt.status_code == 400 and "choose html, csv, xlsx or pdf" in fmt.content.decode()
