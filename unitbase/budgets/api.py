@@ -346,6 +346,7 @@ class InvoiceIn(Schema):
     date: dt.date
     currency: str = Field("", max_length=3)
     purchase_order_id: int | None = None
+    department_id: int | None = None
     lines: list[InvoiceLineIn] = Field(..., min_length=1)
 
 
@@ -359,6 +360,7 @@ class InvoiceOut(Schema):
     over_po: str
     paid: str
     purchase_order: int | None
+    status: str
 
 
 class TransactionIn(Schema):
@@ -418,7 +420,7 @@ def _txn_out(t: Transaction) -> dict:
 def _invoice_out(i: Invoice) -> dict:
     return {"id": i.pk, "vendor": i.vendor.name, "number": i.number, "date": i.date, "currency": i.currency,
             "total": money_str(i.total), "over_po": money_str(i.over_po), "paid": money_str(i.paid),
-            "purchase_order": i.purchase_order.number if i.purchase_order else None}
+            "purchase_order": i.purchase_order.number if i.purchase_order else None, "status": i.status}
 
 
 @router.get("/{production_id}/vendors", response=list[VendorOut])

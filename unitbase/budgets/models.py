@@ -394,7 +394,19 @@ class PurchaseOrderLine(models.Model):
 
 
 class Invoice(TimeStampedModel):
+    """A vendor invoice. Matched to an approved PO it is approved by the PO and posts at once; a
+    direct invoice (no PO) goes through the "invoice" approval chain and posts when approved."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Pending approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="invoices")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPROVED, db_index=True)
+    department = models.ForeignKey("productions.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text="For a direct invoice: whose approval chain")
+    note = models.CharField(max_length=300, blank=True, help_text="Rejection reason")
     vendor = models.ForeignKey(Vendor, on_delete=models.RESTRICT, related_name="invoices")
     purchase_order = models.ForeignKey(PurchaseOrder, null=True, blank=True, on_delete=models.RESTRICT,
                                        related_name="invoices")
@@ -522,6 +534,26 @@ class PettyCashEnvelope(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Envelope {self.number}"
+
+
+class PettyCashCount(models.Model):
+    """A reconciliation of a float: the cash counted against the cash expected on hand."""
+
+    cash_float = models.ForeignKey(PettyCashFloat, on_delete=models.CASCADE, related_name="counts")
+    date = models.DateField()
+    expected = models.DecimalField(**MONEY, help_text="Float issued − receipts not yet reimbursed")
+    counted = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    difference = models.DecimalField(**MONEY, help_text="Counted − expected: negative = cash short")
+    closes_float = models.BooleanField(default=False, help_text="The cash was returned and the float closed")
+    note = models.CharField(max_length=300, blank=True)
+    counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cash_float", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Count of {self.cash_float} on {self.date}"
 
 
 class Receipt(models.Model):

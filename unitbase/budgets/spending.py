@@ -36,6 +36,7 @@ from .models import (
     Invoice,
     InvoiceLine,
     Payment,
+    PettyCashCount,
     PettyCashEnvelope,
     PettyCashFloat,
     PurchaseOrder,
@@ -51,6 +52,8 @@ ZERO = Decimal("0.00")
 PO_KIND = "purchase_order"
 OVERAGE_KIND = "budget_overage"
 CHECK_KIND = "check_request"
+INVOICE_KIND = "invoice"
+PETTY_CASH_KIND = "petty_cash_envelope"
 RECEIPT_TYPES = {
     "application/pdf": (b"%PDF-",),
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -385,13 +388,18 @@ def transaction_post(*, access: ProductionAccess, account_code: str, amount: Dec
 
 @transaction.atomic
 def invoice_record(*, access: ProductionAccess, vendor_id: int, number: str, date: dt.date, lines: list[dict],
-                   currency: str = "", purchase_order_id: int | None = None) -> Invoice:
-    """Record a vendor invoice and post its lines as actuals.
+                   currency: str = "", purchase_order_id: int | None = None,
+                   department_id: int | None = None) -> Invoice:
+    """Record a vendor invoice.
 
     Matched to a PO: the PO must be approved and from the same vendor and currency; each line is
     matched to the PO line with its account code (a line without a code takes the PO's first line's)
-    and relieves that line's open balance. Invoicing beyond the PO is allowed but flagged: `over_po`
-    is how far the PO's invoices now exceed it."""
+    and relieves that line's open balance; the lines post as actuals at once (the PO was approved).
+    Invoicing beyond the PO is allowed but flagged: `over_po` is how far the PO's invoices now exceed it.
+
+    Without a PO (a direct invoice) every line needs an account; the invoice asks for "invoice"
+    approval of its total (the same chain and matrix limits as a PO) and posts its lines only when
+    approved. The recorder never approves it (separation of duties, in approvals)."""
     _require_edit(access)
     budget = _report_budget(access)
     vendor = Vendor.objects.filter(production=access.production, pk=vendor_id).first()
@@ -415,9 +423,24 @@ def invoice_record(*, access: ProductionAccess, vendor_id: int, number: str, dat
     if not lines:
         raise ValidationError({"lines": "Add at least one line."})
     po_lines = list(po.lines.all()) if po else []
+    if not isinstance(date, dt.date):
+        raise ValidationError({"date": "Enter the invoice date."})
+    department = None
+    if po is None and department_id is not None:
+        department = Department.objects.filter(production=access.production, pk=department_id).first()
+        if department is None:
+            raise ValidationError({"department": "Choose a department of this production."})
+    if po is None and budget.base_currency != currency and not budget.exchange_rates.filter(currency=currency).exists():
+        raise ValidationError({"currency": f"{budget} has no exchange rate for {currency}; add one first."})
     invoice = Invoice(production=access.production, vendor=vendor, purchase_order=po, number=(number or "").strip(),
-                      date=date, currency=currency, recorded_by=access.user)
-    invoice.full_clean()
+                      date=date, currency=currency, recorded_by=access.user, department=department,
+                      status=Invoice.Status.APPROVED if po else Invoice.Status.SUBMITTED)
+    try:
+        invoice.full_clean()
+    except ValidationError as exc:
+        if "__all__" in exc.message_dict:  # the vendor/number constraint
+            raise ValidationError({"number": f"{vendor} already has an invoice {invoice.number}."}) from None
+        raise
     built = []
     for i, data in enumerate(lines):
         try:
@@ -438,14 +461,84 @@ def invoice_record(*, access: ProductionAccess, vendor_id: int, number: str, dat
         line.invoice = invoice
         line.full_clean()
         line.save()
-        _post(access.production, budget, actor=access.user, account_code=line.account_code, amount=line.amount,
-              currency=currency, date=date, source=Transaction.Source.INVOICE,
-              reference=f"INV {invoice.number}" + (f" / {po}" if po else ""), description=line.description
-              or f"{vendor} invoice {invoice.number}")
+    if po:
+        _invoice_post(invoice, budget, access.user)
     _audit(access, "invoice.record", invoice, {"total": invoice.total, "currency": currency,
                                                 "purchase_order": po.number if po else None,
-                                                "over_po": invoice.over_po})
+                                                "over_po": invoice.over_po, "status": invoice.status})
+    if po is None:
+        _invoice_ask_approval(access, invoice)
     return invoice
+
+
+def _invoice_post(invoice: Invoice, budget: Budget, actor: Any) -> None:
+    po = invoice.purchase_order
+    for line in invoice.lines.all():
+        _post(invoice.production, budget, actor=actor, account_code=line.account_code, amount=line.amount,
+              currency=invoice.currency, date=invoice.date, source=Transaction.Source.INVOICE,
+              reference=f"INV {invoice.number}" + (f" / {po}" if po else ""),
+              description=line.description or f"{invoice.vendor} invoice {invoice.number}")
+
+
+def _invoice_ask_approval(access: ProductionAccess, invoice: Invoice) -> None:
+    from unitbase.approvals.services import approval_request_submit
+
+    approval_request_submit(access=access, kind=INVOICE_KIND, obj=invoice, amount=invoice.total,
+                            currency=invoice.currency, summary=invoice_describe(invoice),
+                            department=invoice.department)
+
+
+@transaction.atomic
+def invoice_resubmit(*, access: ProductionAccess, invoice_id: int) -> Invoice:
+    """Ask again for approval of a rejected (or withdrawn) direct invoice."""
+    _require_edit(access)
+    invoice = Invoice.objects.select_for_update().get(production=access.production, pk=invoice_id)
+    if invoice.purchase_order_id is not None or invoice.status != Invoice.Status.REJECTED:
+        raise PurchaseOrderLocked(f"{invoice} is {invoice.get_status_display().lower()}; only a rejected direct "
+                                  "invoice can be resubmitted.")
+    invoice.status, invoice.note = Invoice.Status.SUBMITTED, ""
+    invoice.save(update_fields=["status", "note", "updated_at"])
+    _invoice_ask_approval(access, invoice)
+    _audit(access, "invoice.resubmit", invoice, {"total": invoice.total})
+    return invoice
+
+
+def invoice_describe(invoice: Invoice) -> str:
+    return f"Invoice {invoice.number} · {invoice.vendor} (no PO)"
+
+
+def invoice_url(invoice: Invoice) -> str:
+    from django.urls import reverse
+
+    return reverse("budgets:invoice", args=[invoice.production_id, invoice.pk])
+
+
+def invoice_on_approved(obj: Invoice, request: Any, actor: Any) -> None:
+    invoice = Invoice.objects.select_for_update().select_related("production", "vendor").get(pk=obj.pk)
+    if invoice.status != Invoice.Status.SUBMITTED:
+        return
+    budget = reporting_budget(invoice.production)
+    if budget is None:
+        raise ValidationError("The production has no budget to post this invoice to.")
+    invoice.status = Invoice.Status.APPROVED
+    invoice.save(update_fields=["status", "updated_at"])
+    _invoice_post(invoice, budget, actor)
+    audit_record(production_id=invoice.production_id, actor=actor, action="invoice.approve", obj=invoice,
+                 changes={"total": invoice.total, "currency": invoice.currency})
+
+
+def invoice_on_rejected(obj: Invoice, request: Any, actor: Any, reason: str) -> None:
+    invoice = Invoice.objects.select_for_update().get(pk=obj.pk)
+    if invoice.status == Invoice.Status.SUBMITTED:
+        invoice.status, invoice.note = Invoice.Status.REJECTED, reason.strip()[:300]
+        invoice.save(update_fields=["status", "note", "updated_at"])
+        audit_record(production_id=invoice.production_id, actor=actor, action="invoice.reject", obj=invoice,
+                     changes={"reason": reason})
+
+
+def invoice_on_withdrawn(obj: Invoice, request: Any, actor: Any) -> None:
+    Invoice.objects.filter(pk=obj.pk, status=Invoice.Status.SUBMITTED).update(
+        status=Invoice.Status.REJECTED, note="Withdrawn by the person who recorded it.")
 
 
 @transaction.atomic
@@ -455,6 +548,9 @@ def payment_record(*, access: ProductionAccess, invoice_id: int, date: dt.date, 
     actuals (the invoice posted them)."""
     _require_edit(access)
     invoice = Invoice.objects.select_for_update().get(production=access.production, pk=invoice_id)
+    if invoice.status != Invoice.Status.APPROVED:
+        raise ValidationError({"amount": f"{invoice} is {invoice.get_status_display().lower()}; "
+                                         "only approved invoices are paid."})
     value = _money(amount, "amount")
     if value > invoice.balance:
         raise ValidationError({"amount": f"That is more than the invoice's balance of {invoice.balance}."})
@@ -614,51 +710,128 @@ def receipt_add(*, access: ProductionAccess, envelope_id: int, date: dt.date, ac
 
 @transaction.atomic
 def petty_cash_envelope_submit(*, access: ProductionAccess, envelope_id: int) -> PettyCashEnvelope:
+    """The float holder hands in an envelope: it asks for "petty_cash_envelope" approval of its total
+    (defaults: line producer or UPM, then the production accountant). Its receipts are locked while
+    it is pending; approval posts each receipt as an actual and tops the float back up."""
+    from unitbase.approvals.services import approval_request_submit
+
     envelope = _envelope(access, envelope_id)
+    cash = envelope.cash_float
+    if cash.holder_id != access.user.pk:
+        raise ActionDenied(Action.VIEW_PRODUCTION, "Only the float's holder submits its envelopes.")
     if envelope.status not in (PettyCashEnvelope.Status.OPEN, PettyCashEnvelope.Status.REJECTED):
-        raise ValidationError("This envelope was already submitted.")
+        raise PurchaseOrderLocked(f"{envelope} is already {envelope.get_status_display().lower()}.")
     if not envelope.receipts.exists():
         raise ValidationError("Add the receipts before submitting the envelope.")
     envelope.status = PettyCashEnvelope.Status.SUBMITTED
-    envelope.save(update_fields=["status", "updated_at"])
+    envelope.note = ""
+    envelope.save(update_fields=["status", "note", "updated_at"])
+    approval_request_submit(access=access, kind=PETTY_CASH_KIND, obj=envelope, amount=envelope.total,
+                            currency=cash.currency, summary=envelope_describe(envelope),
+                            department=access.membership.department)
     _audit(access, "petty_cash_envelope.submit", envelope, {"total": envelope.total})
     return envelope
 
 
-@transaction.atomic
-def petty_cash_envelope_decide(*, access: ProductionAccess, envelope_id: int, approve: bool,
-                               note: str = "") -> PettyCashEnvelope:
-    """Accounting approves (posting each receipt as an actual) or rejects with a note. The float
-    holder never approves their own envelope."""
-    _require_edit(access)
-    envelope = _envelope(access, envelope_id)
-    if envelope.cash_float.holder_id == access.user.pk:
-        raise ActionDenied(Action.EDIT_BUDGET, "Someone else must approve your own petty cash envelope.")
+def envelope_describe(envelope: PettyCashEnvelope) -> str:
+    cash = envelope.cash_float
+    return f"Petty cash {envelope} of float {cash.pk} · {cash.holder} · {envelope.total} {cash.currency}"
+
+
+def envelope_url(envelope: PettyCashEnvelope) -> str:
+    from django.urls import reverse
+
+    return reverse("budgets:petty_cash", args=[envelope.cash_float.production_id]) + f"#envelope-{envelope.pk}"
+
+
+def _envelope_locked(obj: PettyCashEnvelope) -> PettyCashEnvelope:
+    return PettyCashEnvelope.objects.select_for_update().select_related("cash_float__production").get(pk=obj.pk)
+
+
+def envelope_on_approved(obj: PettyCashEnvelope, request: Any, actor: Any) -> None:
+    envelope = _envelope_locked(obj)
     if envelope.status != PettyCashEnvelope.Status.SUBMITTED:
-        raise ValidationError("Only a submitted envelope can be approved or rejected.")
-    if not approve and not note.strip():
-        raise ValidationError({"note": "Say why the envelope is rejected."})
-    envelope.status = PettyCashEnvelope.Status.APPROVED if approve else PettyCashEnvelope.Status.REJECTED
-    envelope.note = note.strip()[:300]
-    envelope.decided_by = access.user
-    envelope.save(update_fields=["status", "note", "decided_by", "updated_at"])
-    if approve:
-        budget = _report_budget(access)
-        cash = envelope.cash_float
-        for receipt in envelope.receipts.all():
-            _post(access.production, budget, actor=access.user, account_code=receipt.account_code,
-                  amount=receipt.amount, currency=cash.currency, date=receipt.date,
-                  source=Transaction.Source.PETTY_CASH, reference=f"PC {cash.pk}/{envelope.number}",
-                  description=receipt.description)
-    _audit(access, "petty_cash_envelope.approve" if approve else "petty_cash_envelope.reject", envelope,
-           {"total": envelope.total, "note": envelope.note})
-    return envelope
+        return
+    cash = envelope.cash_float
+    if getattr(actor, "pk", None) == cash.holder_id:
+        raise ValidationError("The float holder never approves their own envelope.")
+    budget = reporting_budget(cash.production)
+    if budget is None:
+        raise ValidationError("The production has no budget to post these receipts to.")
+    envelope.status = PettyCashEnvelope.Status.APPROVED
+    envelope.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    envelope.save(update_fields=["status", "decided_by", "updated_at"])
+    for receipt in envelope.receipts.all():
+        _post(cash.production, budget, actor=actor, account_code=receipt.account_code, amount=receipt.amount,
+              currency=cash.currency, date=receipt.date, source=Transaction.Source.PETTY_CASH,
+              reference=f"PC {cash.pk}/{envelope.number}", description=receipt.description)
+    audit_record(production_id=cash.production_id, actor=actor, action="petty_cash_envelope.approve", obj=envelope,
+                 changes={"total": envelope.total, "currency": cash.currency})
+
+
+def envelope_on_rejected(obj: PettyCashEnvelope, request: Any, actor: Any, reason: str) -> None:
+    envelope = _envelope_locked(obj)
+    if envelope.status == PettyCashEnvelope.Status.SUBMITTED:
+        envelope.status, envelope.note = PettyCashEnvelope.Status.REJECTED, reason.strip()[:300]
+        envelope.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        envelope.save(update_fields=["status", "note", "decided_by", "updated_at"])
+        audit_record(production_id=envelope.cash_float.production_id, actor=actor,
+                     action="petty_cash_envelope.reject", obj=envelope, changes={"reason": reason})
+
+
+def envelope_on_withdrawn(obj: PettyCashEnvelope, request: Any, actor: Any) -> None:
+    PettyCashEnvelope.objects.filter(pk=obj.pk, status=PettyCashEnvelope.Status.SUBMITTED).update(
+        status=PettyCashEnvelope.Status.OPEN)
 
 
 def float_spent(cash: PettyCashFloat) -> Decimal:
     """Receipts in approved or submitted envelopes: above `cash.amount` means overspent (flagged)."""
     return Receipt.objects.filter(envelope__cash_float=cash).exclude(
         envelope__status=PettyCashEnvelope.Status.REJECTED).aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def float_expected_cash(cash: PettyCashFloat) -> Decimal:
+    """Cash the holder should have: the float less every receipt not yet reimbursed (an approved
+    envelope is reimbursed: the float is topped back up by its total). Receipts in open, pending or
+    rejected envelopes are money spent but not yet paid back."""
+    unpaid = Receipt.objects.filter(envelope__cash_float=cash).exclude(
+        envelope__status=PettyCashEnvelope.Status.APPROVED).aggregate(s=Sum("amount"))["s"] or ZERO
+    return cash.amount - unpaid
+
+
+@transaction.atomic
+def petty_cash_float_count(*, access: ProductionAccess, float_id: int, counted: Decimal | str, date: dt.date,
+                           note: str = "", close: bool = False) -> PettyCashCount:
+    """Reconcile a float: accounting records the cash counted; the difference against the expected
+    cash (see `float_expected_cash`) is kept (negative = short). With close=True the cash is returned
+    and the float closed; refused while an envelope is pending approval or open with receipts."""
+    _require_edit(access)
+    cash = PettyCashFloat.objects.select_for_update().get(production=access.production, pk=float_id)
+    if cash.status == PettyCashFloat.Status.CLOSED:
+        raise ValidationError("This float is already closed.")
+    value = _money(counted, "counted", positive=False)
+    if value < 0:
+        raise ValidationError({"counted": "Cash counted cannot be negative."})
+    if not isinstance(date, dt.date):
+        raise ValidationError({"date": "Enter the date of the count."})
+    if close:
+        busy = [env for env in cash.envelopes.all()
+                if env.status == PettyCashEnvelope.Status.SUBMITTED
+                or (env.status == PettyCashEnvelope.Status.OPEN and env.total > 0)]
+        if busy:
+            names = ", ".join(f"{env} ({env.get_status_display().lower()})" for env in busy)
+            raise ValidationError({"close": f"Settle {names} before closing the float."})
+    expected = float_expected_cash(cash)
+    count = PettyCashCount(cash_float=cash, date=date, expected=expected, counted=value, difference=value - expected,
+                           closes_float=close, note=note.strip()[:300], counted_by=access.user)
+    count.full_clean()
+    count.save()
+    if close:
+        cash.status = PettyCashFloat.Status.CLOSED
+        cash.save(update_fields=["status", "updated_at"])
+    _audit(access, "petty_cash_float.close" if close else "petty_cash_float.count", count,
+           {"float": cash.pk, "expected": expected, "counted": value, "difference": count.difference})
+    return count
 
 
 # --- estimates to complete and hot cost -----------------------------------------------------------

@@ -102,6 +102,20 @@ def _posted_rows(data) -> list[dict]:
             for i in range(count)]
 
 
+def _line_action_rows(request) -> list[dict] | None:
+    """A POST that only edits the line table ("add", "remove-N", or ?part=total): the rows to show
+    again, nothing saved. None when the POST is a save."""
+    action = request.POST.get("line_action", "")
+    if not (request.GET.get("part") == "total" or action == "add" or action.startswith("remove-")):
+        return None
+    rows = _posted_rows(request.POST)
+    if action == "add" and len(rows) < MAX_PO_LINES:
+        rows.append({"account_code": "", "description": "", "amount": ""})
+    elif action.startswith("remove-") and action[7:].isdigit() and len(rows) > 1 and int(action[7:]) < len(rows):
+        del rows[int(action[7:])]
+    return rows or [{}]
+
+
 def _rows_total(rows: list[dict]) -> tuple[Decimal, bool]:
     """Sum of the amounts that parse; the flag says some did not (the page says the total is partial)."""
     total, partial = Decimal("0.00"), False
@@ -147,6 +161,20 @@ class InvoiceForm(forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=2)
 
 
+class DirectInvoiceForm(forms.Form):
+    vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
+    number = forms.CharField(max_length=60, label="Invoice number")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    currency = forms.CharField(max_length=3, required=False, help_text="Blank: the budget's base currency")
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False,
+                                        help_text="Whose department head signs first")
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.filter(production=access.production)
+        self.fields["department"].queryset = Department.objects.filter(production=access.production)
+
+
 class PaymentForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(max_digits=14, decimal_places=2)
@@ -171,6 +199,13 @@ class ReceiptForm(forms.Form):
     description = forms.CharField(max_length=200)
     amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     file = forms.FileField(label="Receipt (PDF, JPEG or PNG)")
+
+
+class FloatCountForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    counted = forms.DecimalField(max_digits=14, decimal_places=2, label="Cash counted")
+    note = forms.CharField(max_length=300, required=False)
+    close = forms.BooleanField(required=False, label="Cash returned: close the float")
 
 
 class TransactionForm(forms.Form):
@@ -253,18 +288,11 @@ def _po_form_post(request, access, po=None):
     """POST of the PO form: "add"/"remove-N" re-render the lines without saving; ?part=total only
     recomputes the total; anything else saves (create a draft, or replace a draft's lines)."""
     header = POForm(request.POST, access=access) if po is None else None
-    action = request.POST.get("line_action", "")
-    if request.GET.get("part") == "total" or action == "add" or action.startswith("remove-"):
-        rows = _posted_rows(request.POST)
-        if action == "add" and len(rows) < MAX_PO_LINES:
-            rows.append({"account_code": "", "description": "", "amount": ""})
-        elif action.startswith("remove-") and action[7:].isdigit() and len(rows) > 1:
-            index = int(action[7:])
-            if index < len(rows):
-                del rows[index]
+    rows = _line_action_rows(request)
+    if rows is not None:
         header = POForm(initial=request.POST.dict(), access=access) if po is None else None
         return _po_form_page(request, access, po=po, header=header,
-                             formset=POLineFormSet(prefix="lines", initial=rows or [{}]))
+                             formset=POLineFormSet(prefix="lines", initial=rows))
     formset = POLineFormSet(request.POST, prefix="lines")
     header_ok = header.is_valid() if header is not None else True
     if formset.is_valid() and header_ok:
@@ -419,30 +447,134 @@ def payment_create(request, access, invoice_id: int):
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Payment recorded.")
+            if invoice.purchase_order_id is None:
+                return redirect("budgets:invoice", access.production.pk, invoice.pk)
             return redirect("budgets:po", access.production.pk, invoice.purchase_order_id)
     if invoice.purchase_order_id is None:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("budgets:transactions", access.production.pk)
+        return _invoice_page(request, access, invoice.pk, payment_form=form, status=422)
     return _po_page(request, access, invoice.purchase_order_id, payment_form=form, status=422)
+
+
+# --- invoices (all, and direct invoices without a PO) ----------------------------------------------
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def invoice_list(request, access):
+    invoices = Invoice.objects.filter(production=access.production).select_related("vendor", "purchase_order")
+    state = request.GET.get("status", "")
+    if state in Invoice.Status.values:
+        invoices = invoices.filter(status=state)
+    return render(request, "budgets/invoices.html", {
+        "invoices": invoices[:500], "statuses": Invoice.Status.choices, "state": state,
+        "can_edit_budget": access.can(Action.EDIT_BUDGET),
+    })
+
+
+def _invoice_form_page(request, access, *, header=None, formset=None, status=200):
+    budget = costreport.reporting_budget(access.production)
+    formset = formset or POLineFormSet(prefix="lines", initial=[{}])
+    total, partial = _rows_total([{"amount": f["amount"].value()} for f in formset.forms])
+    header = header if header is not None else DirectInvoiceForm(access=access, initial={"date": dt.date.today()})
+    template = "budgets/invoice_form.html"
+    if _htmx(request) and request.GET.get("part") in ("lines", "total"):
+        template += f"#{request.GET['part']}"
+    return render(request, template, {
+        "header": header, "formset": formset, "budget": budget, "total": total, "total_partial": partial,
+        "currency": header["currency"].value() or (budget.base_currency if budget else ""),
+        "accounts": budget.accounts.order_by("code").values_list("code", "name") if budget else [],
+        "form_url": reverse("budgets:invoice_new", args=[access.production.pk]), "max_lines": MAX_PO_LINES,
+        "vendors_exist": Vendor.objects.filter(production=access.production).exists(),
+    }, status=status)
+
+
+@spending_view(Action.EDIT_BUDGET, guard=access_budget)
+def invoice_new(request, access):
+    """Record an invoice without a PO: lines coded to accounts; it goes through the approval chain."""
+    if request.method != "POST":
+        return _invoice_form_page(request, access)
+    rows = _line_action_rows(request)
+    if rows is not None:
+        return _invoice_form_page(request, access, header=DirectInvoiceForm(initial=request.POST.dict(), access=access),
+                                  formset=POLineFormSet(prefix="lines", initial=rows))
+    header = DirectInvoiceForm(request.POST, access=access)
+    formset = POLineFormSet(request.POST, prefix="lines")
+    if header.is_valid() and formset.is_valid():
+        d = header.cleaned_data
+        lines = [{"account_code": f.cleaned_data["account_code"], "amount": f.cleaned_data["amount"],
+                  "description": f.cleaned_data["description"]} for f in formset.forms]
+        try:
+            invoice = spending.invoice_record(access=access, vendor_id=d["vendor"].pk, number=d["number"],
+                                              date=d["date"], currency=d["currency"], lines=lines,
+                                              department_id=d["department"].pk if d["department"] else None)
+        except ValidationError as exc:
+            _apply_line_errors(header, formset, exc)
+        else:
+            messages.success(request, f"{invoice} recorded and sent for approval; it posts to the cost report "
+                                      "when approved.")
+            return redirect("budgets:invoice", access.production.pk, invoice.pk)
+    return _invoice_form_page(request, access, header=header, formset=formset, status=422)
+
+
+def _invoice_page(request, access, invoice_id, payment_form=None, status=200):
+    from unitbase.approvals.selectors import approval_requests_for_object
+
+    invoice = Invoice.objects.filter(production=access.production, pk=invoice_id).select_related(
+        "vendor", "purchase_order", "department", "recorded_by").first()
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return render(request, "budgets/invoice_detail.html", {
+        "invoice": invoice, "lines": invoice.lines.select_related("po_line"), "payments": invoice.payments.all(),
+        "approvals": approval_requests_for_object(obj=invoice), "can_edit_budget": access.can(Action.EDIT_BUDGET),
+        "payment_form": payment_form or PaymentForm(initial={"date": dt.date.today(), "amount": invoice.balance}),
+    }, status=status)
+
+
+@spending_view(VIEW_BUDGET, guard=access_budget)
+def invoice_detail(request, access, invoice_id: int):
+    return _invoice_page(request, access, invoice_id)
+
+
+@spending_view(Action.EDIT_BUDGET, guard=access_budget)
+@require_POST
+def invoice_resubmit(request, access, invoice_id: int):
+    try:
+        spending.invoice_resubmit(access=access, invoice_id=invoice_id)
+    except Invoice.DoesNotExist:
+        raise Http404("No such invoice.") from None
+    except spending.PurchaseOrderLocked as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Invoice sent for approval again.")
+    return redirect("budgets:invoice", access.production.pk, invoice_id)
 
 
 # --- petty cash -----------------------------------------------------------------------------------
 
 
-def _petty_page(request, access, float_form=None, receipt_form=None, receipt_envelope=None, status=200):
+def _petty_page(request, access, float_form=None, receipt_form=None, receipt_envelope=None, count_form=None,
+                count_float=None, status=200):
+    from unitbase.approvals.selectors import approval_latest_for
+
     floats = PettyCashFloat.objects.filter(production=access.production).select_related("holder")
     if not access.can(Action.EDIT_BUDGET):
         floats = floats.filter(holder=access.user)
-    floats = list(floats.prefetch_related("envelopes__receipts"))
+    floats = list(floats.prefetch_related("envelopes__receipts", "counts__counted_by"))
     for f in floats:
         f.spent = spending.float_spent(f)
         f.overspent_by = f.spent - f.amount
         f.overspent = f.overspent_by > 0
+        f.expected_cash = spending.float_expected_cash(f)
+        for env in f.envelopes.all():
+            env.approval = (approval_latest_for(obj=env, kind=spending.PETTY_CASH_KIND)
+                            if env.status != PettyCashEnvelope.Status.OPEN else None)
     return render(request, "budgets/pettycash.html", {
         "floats": floats, "can_edit_budget": access.can(Action.EDIT_BUDGET),
         "float_form": float_form or FloatForm(access=access, initial={"issued_on": dt.date.today()}),
         "receipt_form": receipt_form or ReceiptForm(initial={"date": dt.date.today()}),
         "receipt_envelope": receipt_envelope, "cap_mb": f"{spending.receipt_max_bytes() / 1048576:.1f}",
+        "count_form": count_form or FloatCountForm(initial={"date": dt.date.today()}), "count_float": count_float,
     }, status=status)
 
 
@@ -511,21 +643,42 @@ def receipt_add(request, access, envelope_id: int):
 @spending_view(Action.VIEW_PRODUCTION, guard=lambda u, p, a: access_spending_or_member(u, p))
 @require_POST
 def envelope_action(request, access, envelope_id: int, verb: str):
+    """Submit an envelope for approval; approving and rejecting happen on the approvals pages."""
+    if verb != "submit":
+        raise Http404("No such action.")
     try:
-        if verb == "submit":
-            spending.petty_cash_envelope_submit(access=access, envelope_id=envelope_id)
-        elif verb in ("approve", "reject"):
-            spending.petty_cash_envelope_decide(access=access, envelope_id=envelope_id, approve=verb == "approve",
-                                                note=request.POST.get("note", ""))
-        else:
-            raise Http404("No such action.")
+        spending.petty_cash_envelope_submit(access=access, envelope_id=envelope_id)
     except PettyCashEnvelope.DoesNotExist:
         raise Http404("No such envelope.") from None
+    except spending.PurchaseOrderLocked as exc:
+        messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Envelope {verb}{'ted' if verb == 'submit' else 'd'}.")
+        messages.success(request, "Envelope submitted for approval: line producer or UPM, then the accountant.")
     return redirect("budgets:petty_cash", access.production.pk)
+
+
+@spending_view(Action.EDIT_BUDGET)
+@require_POST
+def float_count(request, access, float_id: int):
+    form = FloatCountForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            count = spending.petty_cash_float_count(access=access, float_id=float_id, counted=d["counted"],
+                                                    date=d["date"], note=d["note"], close=d["close"])
+        except PettyCashFloat.DoesNotExist:
+            raise Http404("No such float.") from None
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            diff = count.difference
+            state = "balances" if diff == 0 else (f"is short by {-diff:,.2f}" if diff < 0 else f"is over by {diff:,.2f}")
+            (messages.success if diff == 0 else messages.warning)(
+                request, f"Float {float_id} counted: it {state}." + (" The float is closed." if d["close"] else ""))
+            return redirect("budgets:petty_cash", access.production.pk)
+    return _petty_page(request, access, count_form=form, count_float=float_id, status=422)
 
 
 # --- transactions and hot cost --------------------------------------------------------------------

@@ -11,6 +11,7 @@ from unitbase import api as main
 from unitbase.accounts.api import TokenAuth
 from unitbase.budgets.api import router
 from unitbase.budgets.costreport_api import router as costreport_router
+from unitbase.budgets.spending_api import router as spending_router
 
 test_api = NinjaAPI(auth=TokenAuth(), urls_namespace="budgets_test_api")
 for exc, handler in [(Http404, main.not_found), (ObjectDoesNotExist, main.does_not_exist),
@@ -18,6 +19,7 @@ for exc, handler in [(Http404, main.not_found), (ObjectDoesNotExist, main.does_n
                      (NinjaValidationError, main.schema_invalid)]:
     test_api.add_exception_handler(exc, handler)
 test_api.add_router("/productions", router)
+test_api.add_router("/productions", spending_router)
 test_api.add_router("/productions", costreport_router)
 
 urlpatterns = [path("api/v1/", test_api.urls)]

@@ -11,8 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from unitbase.approvals.selectors import approval_latest_for
 from unitbase.approvals.services import approval_decide
 from unitbase.budgets import spending
-from unitbase.budgets.models import CheckRequest, PettyCashEnvelope, PettyCashFloat, Receipt, Transaction
+from unitbase.budgets.models import (
+    CheckRequest,
+    PettyCashCount,
+    PettyCashEnvelope,
+    PettyCashFloat,
+    Receipt,
+    Transaction,
+)
 from unitbase.budgets.tests.test_spending import make_staff
+from unitbase.core.models import AuditEvent
 from unitbase.productions.permissions import ActionDenied
 
 D = Decimal
@@ -37,19 +45,100 @@ def add(staff, envelope, upload, who="crew", amount="42.50"):
                                 description="Gaffer tape", amount=amount, file=upload)
 
 
-def test_envelope_flow_posts_actuals(staff, envelope):
+def test_envelope_goes_through_the_approval_chain_and_posts_actuals(staff, envelope):
     add(staff, envelope, SimpleUploadedFile("r1.png", PNG, content_type="image/png"))
     add(staff, envelope, SimpleUploadedFile("r2.pdf", b"%PDF-1.4 receipt", content_type="application/pdf"),
         amount="7.50")
     spending.petty_cash_envelope_submit(access=staff.access("crew"), envelope_id=envelope.pk)
+    approval = approval_latest_for(obj=envelope, kind="petty_cash_envelope")
+    assert (approval.amount, approval.currency) == (D("50.00"), "USD")
+    # the chain: line producer or UPM, then the production accountant
+    assert [sorted(step.roles) for step in approval.steps.order_by("order")] == [
+        ["line_producer", "upm"], ["production_accountant"]]
+    # receipts are locked while the envelope is pending
+    with pytest.raises(ValidationError):
+        add(staff, envelope, SimpleUploadedFile("r3.png", PNG, content_type="image/png"))
+    # the holder (crew) cannot decide; the accountant cannot jump the UPM's step
     with pytest.raises(ActionDenied):
-        spending.petty_cash_envelope_decide(access=staff.access("crew"), envelope_id=envelope.pk, approve=True)
-    spending.petty_cash_envelope_decide(access=staff.access("accountant"), envelope_id=envelope.pk, approve=True)
+        approval_decide(access=staff.access("crew"), request_id=approval.pk, decision="approve")
+    with pytest.raises(ActionDenied):
+        approval_decide(access=staff.access("accountant"), request_id=approval.pk, decision="approve")
+    assert PettyCashEnvelope.objects.get(pk=envelope.pk).status == "submitted" and not Transaction.objects.exists()
+    approval_decide(access=staff.access("upm"), request_id=approval.pk, decision="approve")
+    assert PettyCashEnvelope.objects.get(pk=envelope.pk).status == "submitted" and not Transaction.objects.exists()
+    approval_decide(access=staff.access("accountant"), request_id=approval.pk, decision="approve")
     envelope.refresh_from_db()
-    assert (envelope.status, envelope.total) == ("approved", D("50.00"))
+    assert (envelope.status, envelope.total, envelope.decided_by) == ("approved", D("50.00"), staff.accountant)
     assert sorted(Transaction.objects.values_list("base_amount", "source")) == [
         (D("7.50"), "petty_cash"), (D("42.50"), "petty_cash")]
     assert spending.float_spent(envelope.cash_float) == D("50.00")
+    # approved = reimbursed: the holder should again hold the whole float
+    assert spending.float_expected_cash(envelope.cash_float) == D("500.00")
+    assert AuditEvent.objects.filter(action="petty_cash_envelope.approve", object_id=str(envelope.pk)).exists()
+
+
+def test_only_the_holder_submits(staff, envelope):
+    add(staff, envelope, SimpleUploadedFile("r1.png", PNG, content_type="image/png"))
+    with pytest.raises(ActionDenied):
+        spending.petty_cash_envelope_submit(access=staff.access("accountant"), envelope_id=envelope.pk)
+    assert PettyCashEnvelope.objects.get(pk=envelope.pk).status == "open"
+
+
+def test_rejected_envelope_is_fixed_and_resubmitted(staff, envelope):
+    add(staff, envelope, SimpleUploadedFile("r.png", PNG, content_type="image/png"))
+    spending.petty_cash_envelope_submit(access=staff.access("crew"), envelope_id=envelope.pk)
+    first = approval_latest_for(obj=envelope, kind="petty_cash_envelope")
+    with pytest.raises(ValidationError):
+        approval_decide(access=staff.access("line_producer"), request_id=first.pk, decision="reject")
+    approval_decide(access=staff.access("line_producer"), request_id=first.pk, decision="reject",
+                    reason="Alcohol is not reimbursable")
+    envelope.refresh_from_db()
+    assert (envelope.status, envelope.note) == ("rejected", "Alcohol is not reimbursable")
+    assert not Transaction.objects.exists()
+    # rejected receipts are still money out of the float
+    assert spending.float_expected_cash(envelope.cash_float) == D("457.50")
+    add(staff, envelope, SimpleUploadedFile("r2.png", PNG, content_type="image/png"), amount="1.00")
+    spending.petty_cash_envelope_submit(access=staff.access("crew"), envelope_id=envelope.pk)
+    second = approval_latest_for(obj=envelope, kind="petty_cash_envelope")
+    assert second.previous_id == first.pk and second.amount == D("43.50")
+
+
+def test_float_count_and_close(staff, envelope):
+    acc = staff.access("accountant")
+    cash = envelope.cash_float
+    add(staff, envelope, SimpleUploadedFile("r.png", PNG, content_type="image/png"), amount="40.00")
+    count = spending.petty_cash_float_count(access=acc, float_id=cash.pk, counted="455.00", date=DAY)
+    assert (count.expected, count.counted, count.difference) == (D("460.00"), D("455.00"), D("-5.00"))
+    # closing is refused while an envelope with receipts is open, and changes nothing
+    with pytest.raises(ValidationError) as exc:
+        spending.petty_cash_float_count(access=acc, float_id=cash.pk, counted="460", date=DAY, close=True)
+    assert "Envelope 1 (open)" in exc.value.message_dict["close"][0]
+    assert PettyCashFloat.objects.get(pk=cash.pk).status == "open" and cash.counts.count() == 1
+    spending.petty_cash_envelope_submit(access=staff.access("crew"), envelope_id=envelope.pk)
+    approval = approval_latest_for(obj=envelope, kind="petty_cash_envelope")
+    approval_decide(access=staff.access("upm"), request_id=approval.pk, decision="approve")
+    approval_decide(access=acc, request_id=approval.pk, decision="approve")
+    closing = spending.petty_cash_float_count(access=acc, float_id=cash.pk, counted="500", date=DAY, close=True)
+    assert closing.difference == D("0.00") and PettyCashFloat.objects.get(pk=cash.pk).status == "closed"
+    with pytest.raises(ValidationError):
+        spending.petty_cash_envelope_open(access=staff.access("crew"), float_id=cash.pk)
+
+
+@pytest.mark.parametrize("who", ["crew", "camera_head", "pm"])
+def test_float_count_needs_accounting_and_changes_nothing(staff, envelope, who):
+    with pytest.raises((ActionDenied, PettyCashFloat.DoesNotExist)):
+        spending.petty_cash_float_count(access=staff.access(who), float_id=envelope.cash_float_id, counted="1",
+                                        date=DAY, close=True)
+    assert not PettyCashCount.objects.exists()
+    assert PettyCashFloat.objects.get().status == "open"
+
+
+@pytest.mark.parametrize("counted, field", [("-1", "counted"), ("abc", "counted"), ("1.005", "counted")])
+def test_float_count_bad_input(staff, envelope, counted, field):
+    with pytest.raises(ValidationError) as exc:
+        spending.petty_cash_float_count(access=staff.access("accountant"), float_id=envelope.cash_float_id,
+                                        counted=counted, date=DAY)
+    assert field in exc.value.message_dict and not PettyCashCount.objects.exists()
 
 
 def test_receipt_over_cap_refused_nothing_saved(staff, envelope, settings):
@@ -90,17 +179,6 @@ def test_float_issue_needs_accounting(staff):
         spending.petty_cash_float_issue(access=staff.access("camera_head"), holder_id=staff.crew.pk, amount="5",
                                         issued_on=DAY)
     assert not PettyCashFloat.objects.exists()
-
-
-def test_reject_needs_note(staff, envelope):
-    add(staff, envelope, SimpleUploadedFile("r.png", PNG, content_type="image/png"))
-    spending.petty_cash_envelope_submit(access=staff.access("crew"), envelope_id=envelope.pk)
-    with pytest.raises(ValidationError):
-        spending.petty_cash_envelope_decide(access=staff.access("accountant"), envelope_id=envelope.pk, approve=False)
-    spending.petty_cash_envelope_decide(access=staff.access("accountant"), envelope_id=envelope.pk, approve=False,
-                                        note="Alcohol is not reimbursable")
-    assert PettyCashEnvelope.objects.get(pk=envelope.pk).status == "rejected"
-    assert not Transaction.objects.exists()
 
 
 def test_check_request_through_approvals_posts_actual(staff):

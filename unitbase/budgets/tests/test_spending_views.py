@@ -11,7 +11,17 @@ from openpyxl import load_workbook
 
 from tests.factories import UserFactory, make_production, member
 from unitbase.budgets import spending
-from unitbase.budgets.models import CostEstimate, PurchaseOrder, Receipt, Transaction, Vendor
+from unitbase.budgets.models import (
+    CostEstimate,
+    Invoice,
+    PettyCashCount,
+    PettyCashEnvelope,
+    PettyCashFloat,
+    PurchaseOrder,
+    Receipt,
+    Transaction,
+    Vendor,
+)
 from unitbase.budgets.tests.test_costreport import report_data  # noqa: F401  (fixture used below)
 from unitbase.budgets.tests.test_spending import make_staff
 from unitbase.productions.authority import Role
@@ -166,6 +176,67 @@ def test_petty_cash_pages(client, staff, settings):
     assert client.post(url(staff, "receipt_add", envelope.pk),
                        data | {"file": SimpleUploadedFile("r.png", png, content_type="image/png")}).status_code == 404
     assert Receipt.objects.count() == 1
+    # the holder submits; the page then links to the approval request
+    client.force_login(staff.crew)
+    assert client.post(url(staff, "envelope_action", envelope.pk, "approve")).status_code == 404
+    assert client.post(url(staff, "envelope_action", envelope.pk, "submit")).status_code == 302
+    assert PettyCashEnvelope.objects.get().status == "submitted"
+    page = client.get(url(staff, "petty_cash")).content.decode()
+    assert "Approval: <strong>Pending</strong>" in page and "chain and history, approve or reject" in page
+
+
+def test_float_count_page(client, staff):
+    cash = spending.petty_cash_float_issue(access=staff.access("accountant"), holder_id=staff.crew.pk, amount="100",
+                                           issued_on=dt.date(2025, 3, 1))
+    target = url(staff, "float_count", cash.pk)
+    client.force_login(staff.crew)  # the holder may not reconcile their own float
+    assert client.post(target, {"date": "2025-03-05", "counted": "90"}).status_code == 403
+    assert not PettyCashCount.objects.exists()
+    client.force_login(staff.accountant)
+    bad = client.post(target, {"date": "2025-03-05", "counted": "-4"})
+    assert bad.status_code == 422 and "cannot be negative" in bad.content.decode()
+    ok = client.post(target, {"date": "2025-03-05", "counted": "97.50", "note": "Counted with Sam"}, follow=True)
+    html = ok.content.decode()
+    assert "is short by 2.50" in html and '<span class="negative">-2.50</span>' in html
+    assert client.post(target, {"date": "2025-03-06", "counted": "97.50", "close": "on"}).status_code == 302
+    assert PettyCashFloat.objects.get().status == "closed" and PettyCashCount.objects.count() == 2
+
+
+def _invoice_data(vendor, number, lines, **extra):
+    data = {"vendor": vendor.pk, "number": number, "date": "2025-03-10", "currency": "", "department": "",
+            "lines-TOTAL_FORMS": str(len(lines)), "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "1",
+            "lines-MAX_NUM_FORMS": "100"}
+    for i, (code, desc, amount) in enumerate(lines):
+        data.update({f"lines-{i}-account_code": code, f"lines-{i}-description": desc, f"lines-{i}-amount": amount})
+    return data | extra
+
+
+def test_direct_invoice_pages(client, staff):
+    acc = staff.access("accountant")
+    vendor = spending.vendor_create(access=acc, name="Caterer")
+    target = url(staff, "invoice_new")
+    data = _invoice_data(vendor, "C-1", [("2510", "Lunch", "300"), ("2810", "", "50.25")])
+    client.force_login(staff.pm)  # may approve purchases but not record invoices
+    assert client.get(target).status_code == 403
+    assert client.post(target, data).status_code == 403 and not Invoice.objects.exists()
+    client.force_login(staff.accountant)
+    assert client.get(target).status_code == 200
+    bad = client.post(target, _invoice_data(vendor, "C-1", [("2510", "", "300"), ("4444", "", "1")]))
+    assert bad.status_code == 422 and "4444 is not an account" in bad.content.decode()
+    assert not Invoice.objects.exists()
+    added = client.post(target + "?part=lines", data | {"line_action": "add"}, HTTP_HX_REQUEST="true")
+    assert 'name="lines-TOTAL_FORMS" value="3"' in added.content.decode() and not Invoice.objects.exists()
+    ok = client.post(target, data)
+    invoice = Invoice.objects.get()
+    assert ok.status_code == 302 and ok["Location"] == url(staff, "invoice", invoice.pk)
+    assert (invoice.status, invoice.total) == ("submitted", D("350.25")) and not Transaction.objects.exists()
+    page = client.get(url(staff, "invoice", invoice.pk)).content.decode()
+    assert "Pending approval" in page and "Record payment" not in page
+    listing = client.get(url(staff, "invoices")).content.decode()
+    assert "C-1" in listing and "no PO" in listing
+    client.force_login(staff.camera_head)  # may not read the budget's invoices
+    assert client.get(url(staff, "invoice", invoice.pk)).status_code == 403
+    assert client.get(url(staff, "invoices")).status_code == 403
 
 
 def test_hot_cost_page(client, staff):
