@@ -14,6 +14,7 @@ from unitbase.accounts.api import router as accounts_router
 from unitbase.approvals.api import router as approvals_router
 from unitbase.budgets.api import router as budgets_router
 from unitbase.budgets.costreport_api import router as costreport_router
+from unitbase.budgets.spending_api import router as spending_router
 from unitbase.callsheets.api import router as callsheets_router
 from unitbase.payroll.api import router as payroll_router
 from unitbase.people.api import router as people_router
@@ -125,6 +126,7 @@ api.add_router("/productions", people_router)
 api.add_router("/productions", scripts_router)
 api.add_router("/productions", budgets_router)
 api.add_router("/productions", costreport_router)
+api.add_router("/productions", spending_router)
 api.add_router("/productions", approvals_router)
 api.add_router("/productions", scheduling_router)
 api.add_router("/productions", optimiser_router)
