@@ -26,7 +26,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -34,7 +33,7 @@ from django.db.models.functions import Coalesce, Greatest
 from unitbase.productions.models import Production
 from unitbase.productions.permissions import ProductionAccess
 
-from . import calc, commitment_sources
+from . import calc, commitment_sources, sheetcache
 from .models import (
     Budget,
     ChartCategory,
@@ -90,33 +89,14 @@ def week_bounds(week_ending: dt.date) -> tuple[dt.date, dt.date]:
 # --- the grouped reads ----------------------------------------------------------------------------
 
 
-def budget_cache_key(budget: Budget, what: str) -> str | None:
-    """A cache key for figures of a locked version (None for a working one, which can change).
-    A locked version never changes (every edit raises BudgetLocked; a revision is a new budget),
-    so its id and lock time identify its figures for good."""
-    if budget.status != Budget.Status.LOCKED or budget.locked_at is None:
-        return None
-    return f"unitbase:budget:{what}:{budget.pk}:{budget.revision}:{budget.locked_at.timestamp()}"
-
-
 def budget_by_account(budget: Budget) -> dict[str, Decimal]:
     """Each account's budget in base currency, fringes posted as on the top sheet; cached for a
-    locked version (the calculation of a 2,000-line budget dominates the report's time)."""
-    key = budget_cache_key(budget, "by-account")
-    if key is not None:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    result = _budget_by_account(budget)
-    if key is not None:
-        cache.set(key, result, timeout=None)
-    return result
+    locked version (sheetcache: the calculation of a 2,000-line budget dominates the report's time)."""
+    return sheetcache.cached(budget, "by-account", lambda: _budget_by_account(budget))
 
 
 def _budget_by_account(budget: Budget) -> dict[str, Decimal]:
-    from .selectors import budget_input  # selectors imports nothing from here; keep the graph simple
-
-    sheet = calc.calculate(budget_input(budget))
+    sheet = sheetcache.calculated(budget)
     fringe_category = {c.level: c.code for c in ChartCategory.objects.filter(chart_id=budget.chart_id, is_fringe=True)}
     result: dict[str, Decimal] = {}
     for level in sheet.levels:

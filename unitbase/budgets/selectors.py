@@ -79,8 +79,11 @@ def budget_input(budget: Budget, global_overrides: dict[str, Decimal] | None = N
 
 
 def budget_topsheet(*, access: ProductionAccess, budget: Budget) -> calc.TopSheet:
+    """The calculated top sheet; cached for a locked version (sheetcache)."""
+    from .sheetcache import calculated
+
     require_view(access)
-    return calc.calculate(budget_input(budget))
+    return calculated(budget)
 
 
 def fringe_posting(budget: Budget) -> dict[str, tuple[str, str]]:

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from tests.factories import UserFactory, make_production, member
 from unitbase.accounts.services import api_token_create
-from unitbase.budgets import closings, costreport, spending
+from unitbase.budgets import closings, costreport, sheetcache, spending
 from unitbase.budgets.models import CostReportClosing, CostReportSnapshotLine, PurchaseOrder
 from unitbase.budgets.tests.test_costreport import WEEK, report_data  # noqa: F401  (fixture)
 from unitbase.budgets.tests.test_spending import make_staff
@@ -135,9 +135,9 @@ def test_locked_budget_figures_are_cached(data):
     with CaptureQueriesContext(connection) as queries:
         figures = costreport.budget_by_account(data.budget)
     assert len(queries) == 0 and figures["2510"] == D("10000.00")
-    assert costreport.budget_cache_key(data.budget, "x") is not None
+    assert sheetcache.budget_cache_key(data.budget, "x") is not None
     data.budget.status = "working"
-    assert costreport.budget_cache_key(data.budget, "x") is None  # a working version is always recalculated
+    assert sheetcache.budget_cache_key(data.budget, "x") is None  # a working version is always recalculated
 
 
 # --- pages ----------------------------------------------------------------------------------------
