@@ -38,7 +38,7 @@ class OptimiseForm(forms.Form):
         label="Drop and pick up cast across long gaps (the production's drop/pick-up rule) instead of holding them",
         required=False, initial=DEFAULTS.allow_drops)
     drop_cost = forms.IntegerField(label="Cost of dropping and picking up one cast member", min_value=0,
-                                   max_value=10**7, initial=DEFAULTS.drop_cost)
+                                   max_value=10**7, initial=DEFAULTS.drop_cost, required=False)
     company_move = forms.IntegerField(label="Cost of a company move (another set on the same day)", min_value=0,
                                       max_value=10**7, initial=DEFAULTS.company_move)
     location_revisit = forms.IntegerField(label="Cost of coming back to a set on a later day", min_value=0,
@@ -67,6 +67,8 @@ class OptimiseForm(forms.Form):
 
     def options(self) -> Options:
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        if data.get("drop_cost") is None:
+            data["drop_cost"] = DEFAULTS.drop_cost
         return Options(**data)
 
 

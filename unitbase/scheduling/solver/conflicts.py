@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from .model import DayNight, Instance
 from .validate.window import fixed as window_fixed
 
+GENERAL = ("pages", "minutes", "day_night", "rest", "window")
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -180,7 +182,12 @@ def explain_infeasible(instance: Instance, time_limit: float = 10.0) -> Explanat
             return False, []
         return None, []
 
-    answer, core = infeasible(list(lit_of), deadline - time.monotonic())
+    # Prefer explanations in terms of specific constraints (dates, pins, order rules): first try
+    # with the general rules (limits, day/night, rest, the range) left out; they join only if needed.
+    specific = [i for i, (_, c) in lit_of.items() if c.kind not in GENERAL]
+    answer, core = (infeasible(specific, (deadline - time.monotonic()) / 2) if specific else (False, []))
+    if not answer:
+        answer, core = infeasible(list(lit_of), deadline - time.monotonic())
     if not answer:
         return Explanation([], answer is False, time.monotonic() - started)
     minimal = True

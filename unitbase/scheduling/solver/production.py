@@ -207,20 +207,25 @@ def solve(
     solver.parameters.max_time_in_seconds = max(0.1, config.time_limit)
     solver.parameters.num_workers = max(1, config.workers)
 
+    if progress is not None and hint_cost is not None:
+        progress({"solutions": 1, "objective": hint_cost, "bound": None, "seconds": time.monotonic() - started})
+
     class Progress(cp_model.CpSolverSolutionCallback):
         def __init__(self):
             super().__init__()
-            self.count = 0
+            self.count = 1 if hint_cost is not None else 0  # the warm start counts as the first schedule
 
         def on_solution_callback(self):
             self.count += 1
             if should_stop is not None and _stop_requested():
                 self.StopSearch()
             if progress is not None:
+                value = int(self.ObjectiveValue())
                 progress(
                     {
                         "solutions": self.count,
-                        "objective": int(self.ObjectiveValue()),
+                        # the best schedule the run would keep (the warm start's, while CP-SAT's is dearer)
+                        "objective": value if hint_cost is None else min(value, hint_cost),
                         "bound": int(self.BestObjectiveBound()),
                         "seconds": time.monotonic() - started,
                     }
@@ -263,8 +268,12 @@ def solve(
         result = Result(Status.INFEASIBLE, None, None, None, {}, seconds, {}, ["the hard constraints cannot all be met"])
         return _with_conflicts(result, instance, config)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if hint_cost is not None:  # CP-SAT found nothing in time: the valid warm-start schedule stands
+            return _from_hint(instance, hint, hint_cost, int(solver.BestObjectiveBound()), w, seconds)
         return Result(Status.TIMED_OUT, None, int(solver.BestObjectiveBound()), None, {}, seconds, {},
                       hint_cost=hint_cost)
+    if status == cp_model.FEASIBLE and hint_cost is not None and hint_cost < solver.ObjectiveValue():
+        return _from_hint(instance, hint, hint_cost, int(solver.BestObjectiveBound()), w, seconds)
     schedule: Schedule = {}
     for (sid, d), var in x.items():
         if solver.Value(var):
@@ -292,6 +301,15 @@ def solve(
         violations,
         hint_cost=hint_cost,
     )
+
+
+def _from_hint(instance: Instance, hint: Schedule, hint_cost: int, bound: int, weights, seconds: float) -> Result:
+    """The warm-start schedule as the result (CP-SAT found nothing better within the time limit)."""
+    breakdown = evaluate(instance, hint, weights)
+    bound = min(hint_cost, bound)
+    gap = 0.0 if hint_cost == bound else (hint_cost - bound) / max(1, abs(hint_cost))
+    return Result(Status.FEASIBLE, hint_cost, bound, gap, breakdown, seconds, dict(hint), validate(instance, hint),
+                  hint_cost=hint_cost)
 
 
 def _with_conflicts(result: Result, instance: Instance, config: Config) -> Result:

@@ -96,6 +96,12 @@ def test_greedy_warm_start_is_valid_and_the_solver_never_returns_worse():
         assert res.objective <= res.hint_cost
         no_hint = solve(inst, Config(time_limit=1, warm_start=False))
         assert no_hint.hint_cost is None
+    # the warm start is reported at once, and a solve cut short still keeps a schedule no worse than it
+    inst = _random_instance(5)
+    seen: list[dict] = []
+    res = solve(inst, Config(time_limit=0.1, workers=1), progress=seen.append)
+    assert seen[0]["solutions"] == 1 and seen[0]["objective"] == res.hint_cost
+    assert res.schedule and not res.violations and res.objective <= res.hint_cost
 
 
 def test_conflict_is_the_pin_and_the_unavailable_day_only():
