@@ -39,6 +39,7 @@ _SCENE_NO_RE = re.compile(r"^[A-Z]?\d+[A-Z]?(?:[-.]?[A-Z0-9]+)*\.?$", re.I)
 _PAGE_NO_RE = re.compile(r"^\d+[A-Z]*\.?$")
 _CONTINUED_RE = re.compile(r"^\(?CONTINUED[:)]?(?:\s*\(\d+\))?$|^\(MORE\)$", re.I)
 _CONTD_RE = re.compile(r"\s*\((?:CONT'D|CONT’D|CONTINUED|CONT)\)\s*$", re.I)
+_UNMAPPED_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _TRANSITION_END_RE = re.compile(r"(?:TO:|IN:|OUT\.|BLACK\.|:)$")
 
 
@@ -95,7 +96,7 @@ def check_pdf(data: bytes) -> int:
         if count > MAX_PAGES:
             raise ScriptFormatError(f"the PDF has {count} pages; a screenplay has at most {MAX_PAGES}")
         try:
-            has_text = any(page.chars for page in pdf.pages[:3])
+            has_text = any(_page_chars(page) for page in pdf.pages[:3])
         except Exception as exc:
             raise ScriptFormatError(f"the PDF could not be read ({type(exc).__name__}): the file is damaged") from None
         if not has_text:
@@ -108,8 +109,44 @@ def check_pdf(data: bytes) -> int:
 _NO_TEXT = "the PDF has no text layer (a scan?): export the script as PDF, Fountain or FDX from the writing program"
 
 
-def _page_lines(page, index: int, char_w: list[float]) -> list[_Line]:
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=2, y_tolerance=2)
+def _layout_chars(objects, out: list[dict], height: float, mb_x0: float, mb_top: float, doctop: float) -> None:
+    for obj in objects:
+        kind = type(obj).__name__
+        if kind == "LTChar":
+            top = (height - obj.y1) + mb_top
+            out.append({"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top,
+                        "bottom": (height - obj.y0) + mb_top, "doctop": doctop + top, "upright": obj.upright})
+        elif kind == "LTFigure":  # a form XObject: its characters are inside
+            _layout_chars(obj, out, height, mb_x0, mb_top, doctop)
+
+
+def _page_chars(page) -> list[dict]:
+    """The page's characters with just the keys word grouping needs, read from the page's layout
+    objects. The same values as pdfplumber's `page.chars` (same coordinate arithmetic), without
+    resolving every attribute of every character into a dict, which is most of its cost."""
+    if page.pdf.unicode_norm is not None:  # pragma: no cover - we never open with unicode_norm
+        return page.chars
+    chars: list[dict] = []
+    mb_x0, mb_top = page.mediabox[:2]
+    _layout_chars(page.layout, chars, page.height, mb_x0, mb_top, page.initial_doctop)
+    return chars
+
+
+def _page_lines(page, index: int, char_w: list[float], unmapped: list[int] | None = None) -> list[_Line]:
+    from pdfplumber.utils import extract_words
+
+    words = extract_words(_page_chars(page), keep_blank_chars=False, use_text_flow=False, x_tolerance=2,
+                          y_tolerance=2)
+    if any(_UNMAPPED_RE.search(w["text"]) for w in words):
+        # Glyphs of a font without a Unicode mapping come out as control characters: leave them out.
+        kept = []
+        for w in words:
+            text = _UNMAPPED_RE.sub("", w["text"])
+            if text:
+                kept.append({**w, "text": text})
+            elif unmapped is not None:
+                unmapped.append(len(w["text"]))
+        words = kept
     words.sort(key=lambda w: (round(w["top"]), w["x0"]))
     rows: list[list[dict]] = []
     for w in words:
@@ -121,7 +158,7 @@ def _page_lines(page, index: int, char_w: list[float]) -> list[_Line]:
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         for w in row:
-            if len(w["text"]) >= 3:
+            if len(w["text"]) >= 3 and w["x1"] > w["x0"]:
                 char_w.append((w["x1"] - w["x0"]) / len(w["text"]))
         lines.append((row[0]["top"], row))
     out = []
@@ -153,9 +190,11 @@ def parse_pdf(data: bytes) -> Script:
         pages: list[list[_Line]] = []
         width = float(pdf.pages[0].width)
         height = float(pdf.pages[0].height)
+        unmapped: list[int] = []
         try:
             for i, page in enumerate(pdf.pages):
-                pages.append(_page_lines(page, i, char_w))
+                pages.append(_page_lines(page, i, char_w, unmapped))
+                page.close()  # frees the page's layout objects
         except ScriptFormatError:
             raise
         except Exception as exc:
@@ -164,7 +203,11 @@ def parse_pdf(data: bytes) -> Script:
         pdf.close()
     if not any(pages) or not char_w:
         raise ScriptFormatError(_NO_TEXT)
-    return _build(pages, width, height, median(char_w))
+    script = _build(pages, width, height, median(char_w))
+    if unmapped:
+        script.warnings.append(f"{sum(unmapped)} characters in the PDF have no text in their font (no Unicode mapping)"
+                               " and were left out")
+    return script
 
 
 def _build(pages: list[list[_Line]], width: float, height: float, cw: float) -> Script:

@@ -140,3 +140,10 @@ def test_pdf_upload_through_the_page_imports_in_the_background(client, shared_di
     scene = revision.scenes.order_by("order").first()
     assert (scene.heading, scene.page_start, scene.eighths) == ("EXT. BRICK'S PATIO - DAY", 1, 6)
     assert {t.element.name for t in scene.tags.filter(element__category__key="cast")} >= {"BRICK", "STEEL"}
+
+
+def test_pdf_glyphs_without_unicode_are_left_out_with_a_warning(shared_dir):
+    # screenplain's PDF of non-Latin greetings: its font maps them to no text (NUL characters).
+    script = parse_path(shared_dir / "scripts/suites/screenplain/extended-characters.pdf")
+    assert [e.text for e in script.elements] == ["Hello"]
+    assert "22 characters in the PDF have no text in their font (no Unicode mapping) and were left out" in script.warnings
