@@ -156,7 +156,7 @@ def _apply_line_errors(header: forms.Form, formset, exc: ValidationError) -> Non
 
 class InvoiceForm(forms.Form):
     number = forms.CharField(max_length=60, label="Invoice number")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     account_code = forms.CharField(max_length=20, required=False, label="Account", help_text="Blank: the PO's first line")
     amount = forms.DecimalField(max_digits=14, decimal_places=2)
 
@@ -164,7 +164,7 @@ class InvoiceForm(forms.Form):
 class DirectInvoiceForm(forms.Form):
     vendor = forms.ModelChoiceField(queryset=Vendor.objects.none())
     number = forms.CharField(max_length=60, label="Invoice number")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     currency = forms.CharField(max_length=3, required=False, help_text="Blank: the budget's base currency")
     department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False,
                                         help_text="Whose department head signs first")
@@ -176,7 +176,7 @@ class DirectInvoiceForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.DecimalField(max_digits=14, decimal_places=2)
     method = forms.ChoiceField(choices=Payment.Method.choices)
     reference = forms.CharField(max_length=60, required=False)
@@ -185,7 +185,7 @@ class PaymentForm(forms.Form):
 class FloatForm(forms.Form):
     holder = forms.ModelChoiceField(queryset=get_user_model().objects.none())
     amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    issued_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,7 +194,7 @@ class FloatForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     account_code = forms.CharField(max_length=20, label="Account")
     description = forms.CharField(max_length=200)
     amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
@@ -202,14 +202,14 @@ class ReceiptForm(forms.Form):
 
 
 class FloatCountForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     counted = forms.DecimalField(max_digits=14, decimal_places=2, label="Cash counted")
     note = forms.CharField(max_length=300, required=False)
     close = forms.BooleanField(required=False, label="Cash returned: close the float")
 
 
 class TransactionForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     account_code = forms.CharField(max_length=20, label="Account")
     amount = forms.DecimalField(max_digits=14, decimal_places=2)
     currency = forms.CharField(max_length=3, required=False)
@@ -230,7 +230,7 @@ class HotCostForm(forms.ModelForm):
         model = HotCostDay
         fields = ["date", "planned_hours", "actual_hours", "overtime_hours", "meal_penalties", "planned_cost",
                   "actual_cost", "notes"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 # --- purchase orders ------------------------------------------------------------------------------
