@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("unitbase.core.urls")),
     path("", include("unitbase.productions.urls")),
     path("p/<int:production_id>/", include("unitbase.people.urls")),
+    path("p/<int:production_id>/", include("unitbase.locations.urls")),
     path("p/<int:production_id>/script/", include("unitbase.scripts.urls")),
     path("p/<int:production_id>/schedule/", include("unitbase.scheduling.urls")),
     path("p/<int:production_id>/schedule/optimise/", include("unitbase.scheduling.optimise_urls")),

@@ -16,6 +16,7 @@ from unitbase.budgets.api import router as budgets_router
 from unitbase.budgets.costreport_api import router as costreport_router
 from unitbase.budgets.spending_api import router as spending_router
 from unitbase.callsheets.api import router as callsheets_router
+from unitbase.locations.api import router as locations_router
 from unitbase.payroll.api import router as payroll_router
 from unitbase.people.api import router as people_router
 from unitbase.productions.api import router as productions_router
@@ -123,6 +124,7 @@ def schema_invalid(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/productions", productions_router)
 api.add_router("/productions", people_router)
+api.add_router("/productions", locations_router)
 api.add_router("/productions", scripts_router)
 api.add_router("/productions", budgets_router)
 api.add_router("/productions", costreport_router)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "unitbase.productions",
     "unitbase.people",
     "unitbase.scripts",
+    "unitbase.locations",
     "unitbase.scheduling",
     "unitbase.callsheets",
     "unitbase.approvals",

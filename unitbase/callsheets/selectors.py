@@ -12,15 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from unitbase.locations.selectors import locations_by_set
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import ProductionAccess
 from unitbase.scheduling import rest_hooks
 from unitbase.scheduling.models import ScheduleVersion
 from unitbase.scheduling.selectors import Board, Day, board_get, eighths_label, version_applied
 
+from unitbase.locations.selectors import locations_by_set
+
 from .models import (
     CallSheet,
-    CallSheetLocation,
     CallSheetPreferences,
     CallSheetRevision,
     DailyReport,
@@ -81,10 +83,6 @@ def callsheet_get(*, access: ProductionAccess, call_sheet_id: int) -> CallSheet:
         raise Http404("No such call sheet.") from None
 
 
-def location_list(*, access: ProductionAccess) -> QuerySet[CallSheetLocation]:
-    return CallSheetLocation.objects.filter(production=access.production)
-
-
 def latest_revision(call_sheet: CallSheet) -> CallSheetRevision | None:
     return call_sheet.revisions.order_by("-number").first()
 
@@ -101,27 +99,34 @@ def sheet_data(call_sheet: CallSheet) -> dict:
     for s in scenes:
         if s.set_key and s.set_key not in keys:
             keys.append(s.set_key)
-    locs = {loc.set_key: loc for loc in CallSheetLocation.objects.filter(production=production, set_key__in=keys)}
+    # Where each set is shot (the locations app); sets sharing a location print as one location block.
+    locs = locations_by_set(production.pk, keys)
     locations = []
+    by_location: dict[int, dict] = {}
     sun: dict[str, str] = {}
     first_coords = None
     for key in keys:
         loc = locs.get(key)
+        set_name = next(s.set_name for s in scenes if s.set_key == key)
         if loc is None:
-            name = next(s.set_name for s in scenes if s.set_key == key)
-            locations.append({"set": name, "name": name, "address": "", "map_url": "", "parking": "", "base_camp": "",
-                              "hospital_name": "", "hospital_address": "", "hospital_phone": "", "notes": "", "missing": True})
+            locations.append({"set": set_name, "name": set_name, "address": "", "map_url": "", "parking": "",
+                              "base_camp": "", "hospital_name": "", "hospital_address": "", "hospital_phone": "",
+                              "notes": "", "missing": True})
             continue
-        if loc.latitude is not None and first_coords is None:
+        if loc.pk in by_location:
+            by_location[loc.pk]["set"] += f", {set_name}"
+            continue
+        if loc.has_coordinates and first_coords is None:
             first_coords = (loc.latitude, loc.longitude)
             sun = sun_times(latitude=loc.latitude, longitude=loc.longitude, when=call_sheet.shoot_date,
                             time_zone=production.time_zone)
-        locations.append({
-            "set": next(s.set_name for s in scenes if s.set_key == key), "name": loc.name, "address": loc.address,
+        by_location[loc.pk] = {
+            "set": set_name, "name": loc.name, "address": loc.address,
             "map_url": loc.map_url, "parking": loc.parking, "base_camp": loc.base_camp,
             "hospital_name": loc.hospital_name, "hospital_address": loc.hospital_address,
-            "hospital_phone": loc.hospital_phone, "notes": loc.notes, "missing": False,
-        })
+            "hospital_phone": loc.hospital_phone, "notes": loc.notes[:300], "missing": False,
+        }
+        locations.append(by_location[loc.pk])
     hospital = next((loc for loc in locations if loc["hospital_name"]), None)
     weather = weather_for(latitude=first_coords[0] if first_coords else None,
                           longitude=first_coords[1] if first_coords else None,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unitbase.core.audit import audit_record, diff_fields
+from unitbase.locations.selectors import locations_by_set
 from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.authority import Action, Role
 from unitbase.productions.models import Unit
@@ -31,7 +32,6 @@ from .models import (
     CallSheetBackground,
     CallSheetCast,
     CallSheetCrew,
-    CallSheetLocation,
     CallSheetPreferences,
     CallSheetRevision,
     CallSheetScene,
@@ -87,6 +87,8 @@ def _status_codes(access: ProductionAccess, shoot: ShootDay, when: date) -> dict
 
 def _advance(shoot: ShootDay, days: int = 2) -> list[dict]:
     later = [d for d in shoot.board.days if d.number > shoot.day.number and d.strips][:days]
+    where = locations_by_set(shoot.version.schedule.production_id,
+                             [s.scene.set_key for d in later for s in d.strips if s.kind == Strip.Kind.SCENE])
     result = []
     for d in later:
         result.append({
@@ -94,6 +96,7 @@ def _advance(shoot: ShootDay, days: int = 2) -> list[dict]:
             "date_label": f"{d.date:%a %-d %b}" if d.date else "",
             "pages": d.pages,
             "scenes": [{"number": s.label, "ie": s.scene.int_ext, "dn": s.dn, "set": s.scene.set_name,
+                        "location": where[s.scene.set_key].name if s.scene.set_key in where else "",
                         "synopsis": s.scene.synopsis[:120], "pages": s.pages, "cast": ", ".join(map(str, s.cast_numbers))}
                        for s in d.strips if s.kind == Strip.Kind.SCENE],
         })
@@ -301,26 +304,6 @@ def callsheet_background_remove(*, access: ProductionAccess, call_sheet_id: int,
     if not deleted:
         raise ValidationError({"row": "No such background line on this call sheet."})
     _audit(access, sheet.production_id, "callsheet_background_remove", sheet, row=row_id)
-
-
-@transaction.atomic
-def location_save(*, access: ProductionAccess, set_key: str, name: str, **fields: Any) -> CallSheetLocation:
-    access.require(EDIT)
-    loc = CallSheetLocation.objects.filter(production=access.production, set_key=set_key).first() or CallSheetLocation(
-        production=access.production, set_key=set_key)
-    allowed = {"address", "latitude", "longitude", "parking", "base_camp", "hospital_name", "hospital_address",
-               "hospital_phone", "notes"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "Unknown field."})
-    changes = diff_fields(loc, {"name": name, **fields})
-    loc.name = name
-    for key, value in fields.items():
-        setattr(loc, key, value)
-    loc.full_clean()
-    loc.save()
-    _audit(access, access.production.pk, "location_save", loc, **changes)
-    return loc
 
 
 @transaction.atomic
@@ -932,18 +915,10 @@ def pages(eighths: int) -> str:
 
 # --- demo ---------------------------------------------------------------------------------------------
 
-DEMO_BASE = {  # Tarbert, Loch Fyne: coordinates for sunrise/sunset; hospital phone in Ofcom's drama range
-    "address": "Harbour Street, Tarbert, Argyll PA29 6UD", "latitude": "55.8650", "longitude": "-5.4140",
-    "parking": "Pier car park, Harbour Street (crew only, 30 spaces)", "base_camp": "Fish quay yard, Garvel Road",
-    "hospital_name": "Mid Argyll Community Hospital (A&E)", "hospital_address": "Blarbuie Road, Lochgilphead PA31 8JZ",
-    "hospital_phone": "01632 960 414",
-}
-
-
 @transaction.atomic
 def demo_seed_callsheets(*, access: ProductionAccess, approver: ProductionAccess | None = None) -> CallSheet | None:
-    """For `unitbase demo`: locations of the first shoot day's sets, that day's call sheet built from the
-    applied schedule, published (mail goes out through the worker) and confirmed by most recipients,
+    """For `unitbase demo`: the first shoot day's call sheet built from the applied schedule (its locations
+    come from the locations app, seeded before), published (mail goes out through the worker) and confirmed by most recipients,
     and a completed production report for the day, approved by `approver` (a UPM or PM; default `access`).
     Returns None, changing nothing, if the main unit has no applied schedule or the sheet exists."""
     from decimal import Decimal
@@ -955,12 +930,6 @@ def demo_seed_callsheets(*, access: ProductionAccess, approver: ProductionAccess
     if not dates or CallSheet.objects.filter(unit=unit, shoot_date=dates[0][1]).exists():
         return None
     when = dates[0][1]
-    shoot = shoot_day_get(access=access, unit_id=unit.pk, shoot_date=when)
-    sets = list(dict.fromkeys((s.scene.set_key, s.scene.set_name) for s in shoot.day.strips if s.kind == Strip.Kind.SCENE))
-    for i, (key, name) in enumerate(sets):
-        base = {**DEMO_BASE, "latitude": Decimal(DEMO_BASE["latitude"]) + Decimal("0.0015") * i,
-                "longitude": Decimal(DEMO_BASE["longitude"])}
-        location_save(access=access, set_key=key, name=name.title(), **base)
     if access.can(Action.EDIT_PRODUCTION):
         preferences_update(access=access, safety_contact="Unit medic: Morven Gray, 07700 900 990",
                            safety_hotline="01632 960 999")

@@ -13,6 +13,7 @@ from django.db import transaction
 from unitbase.budgets.demo import demo_seed_budget
 from unitbase.callsheets.services import demo_seed_callsheets
 from unitbase.core.audit import audit_record, diff_fields
+from unitbase.locations.services import locations_demo_seed
 from unitbase.payroll.services import demo_seed_payroll
 from unitbase.people.models import Person
 from unitbase.people.services import cast_member_create, crew_member_hire, person_create
@@ -125,6 +126,9 @@ def demo_create() -> tuple[Production, bool]:
     pending = Tag.objects.filter(scene__revision__production=production, status=TagStatus.PENDING).order_by("pk")
     for tag_id in list(pending.values_list("pk", flat=True)[:12]):
         tag_accept(access=as_upm, tag_id=tag_id)
+
+    # The location manager's scouting is done: Low Water's locations, with the script's sets assigned.
+    locations_demo_seed(access=as_upm)
 
     # The UPM builds the stripboard from the breakdown: calendar, an applied shooting schedule and a draft.
     schedule_demo_seed(access=as_upm, shoot_start=data.SHOOT_START, shoot_end=data.SHOOT_END,

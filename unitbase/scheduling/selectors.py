@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from unitbase.locations.selectors import locations_by_set, unavailable_locations
 from unitbase.people.models import CastMember
 from unitbase.productions.models import Unit
 from unitbase.productions.permissions import ProductionAccess
@@ -258,6 +259,17 @@ def _decorate(strip: Strip, prefs: SchedulePreferences, cast: dict[int, list[Cas
     strip.label = scene.number + (f" pt {strip.part}" if strip.part else "")
 
 
+def decorate_locations(production_id: int, strips: list[Strip]) -> None:
+    """Where each strip's set is shot (the locations app): `location`, `location_id` and
+    `location_name` on each strip. One query for the production's set → location map."""
+    where = locations_by_set(production_id)
+    for strip in strips:
+        location = where.get(strip.scene.set_key) if strip.scene_id else None
+        strip.location = location
+        strip.location_id = location.pk if location else None
+        strip.location_name = location.name if location else ""
+
+
 # Availability statuses that conflict with being scheduled to work that date, and how they read.
 CONFLICT_STATUSES = {
     Availability.Status.UNAVAILABLE: "is unavailable",
@@ -310,7 +322,7 @@ def _cast_rest_warnings(access: ProductionAccess, days: list[Day], calendar, cas
 
 def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
     """The whole board of a version: rows in order (strips and day bars), days with totals and
-    warnings, the boneyard. Seven queries, however many strips."""
+    warnings, the boneyard. A fixed number of queries, however many strips."""
     production = access.production
     prefs = preferences_get(production)
     calendar = ProductionCalendar.objects.filter(unit_id=version.schedule.unit_id).first()
@@ -326,6 +338,7 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
     cast = scene_cast(scene_ids, cast_map)
     for strip in strips:
         _decorate(strip, prefs, cast)
+    decorate_locations(production.pk, strips)
     board_strips = [s for s in strips if s.section == Strip.Section.BOARD]
     boneyard = [s for s in strips if s.section == Strip.Section.BONEYARD]
 
@@ -370,6 +383,9 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
                 unavailable_cast[(member_id, when)] = (status, note)
             else:
                 unavailable_sets[(set_key, when)] = (status, note)
+        unavailable_locs = unavailable_locations(production.pk, min(dated), max(dated), list(CONFLICT_STATUSES))
+    else:
+        unavailable_locs = {}
 
     warning_count = 0
     for i, day in enumerate(days):
@@ -393,6 +409,10 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
                 if (strip.scene.set_key, day.date) in unavailable_sets:
                     status, note = unavailable_sets[(strip.scene.set_key, day.date)]
                     strip.warnings.append(f"{strip.scene.set_name} {CONFLICT_STATUSES[status]}" + (f" ({note})" if note else ""))
+                if (strip.location_id, day.date) in unavailable_locs:
+                    status, note = unavailable_locs[(strip.location_id, day.date)]
+                    strip.warnings.append(f"Location {strip.location_name} {CONFLICT_STATUSES[status]}"
+                                          + (f" ({note})" if note else ""))
                 if strip.warnings:
                     day.warnings.append(f"Scene {strip.label}: " + "; ".join(strip.warnings) + ".")
         # Turnaround between this day and the next calendar day.
@@ -435,6 +455,7 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
 SORT_KEYS = {
     "scene": "Scene number",
     "set": "Set",
+    "location": "Location",
     "int_ext": "INT/EXT",
     "day_night": "Day/night",
     "cast": "Cast",
@@ -450,6 +471,9 @@ def strip_sort_key(strip: Strip, keys: list[str]) -> tuple:
             parts.append(scene_sort_key(scene.number))
         elif key == "set":
             parts.append(scene.set_key or scene.set_name)
+        elif key == "location":  # by location name, sets without a location last
+            name = getattr(strip, "location_name", "")
+            parts.append((0, name.upper()) if name else (1, ""))
         elif key == "int_ext":
             parts.append(scene.int_ext or "~")
         elif key == "day_night":
@@ -465,6 +489,7 @@ def strip_sort_key(strip: Strip, keys: list[str]) -> tuple:
 @dataclass
 class StripFilter:
     set_key: str = ""
+    location_id: int | None = None
     int_ext: str = ""
     day_night: str = ""
     cast_number: int | None = None
@@ -482,6 +507,8 @@ def strip_matches(strip: Strip, flt: StripFilter, element_scenes: set[int] | Non
         return True
     scene = strip.scene
     if flt.set_key and scene.set_key != flt.set_key:
+        return False
+    if flt.location_id is not None and getattr(strip, "location_id", None) != flt.location_id:
         return False
     if flt.int_ext and scene.int_ext != flt.int_ext:
         return False

@@ -621,6 +621,8 @@ def strip_sort(*, access: ProductionAccess, version_id: int, revision: int, stri
         chosen = [section[i] for i in slots]
         for s in chosen:
             selectors._decorate(s, prefs, cast)
+        if "location" in keys:
+            selectors.decorate_locations(access.production.pk, chosen)
         chosen.sort(key=lambda s: selectors.strip_sort_key(s, keys))
         for i, s in zip(slots, chosen, strict=True):
             section[i] = s

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unitbase.locations.models import Location
 from unitbase.people.models import CastMember, CrewMember
 from unitbase.productions.decorators import production_view
 from unitbase.scripts.models import BreakdownCategory, Element, Scene
@@ -90,7 +91,8 @@ def _filter_from(request) -> selectors.StripFilter:
     get = request.GET
     try:
         return selectors.StripFilter(
-            set_key=get.get("set", ""), int_ext=get.get("ie", ""), day_night=get.get("dn", ""),
+            set_key=get.get("set", ""), location_id=_int(get.get("location"), "location"),
+            int_ext=get.get("ie", ""), day_night=get.get("dn", ""),
             cast_number=_int(get.get("cast"), "cast"), element_id=_int(get.get("element"), "element"),
             min_eighths=_int(get.get("min"), "min"), max_eighths=_int(get.get("max"), "max"),
         )
@@ -105,19 +107,22 @@ def strip_html(strip: Strip, can_edit: bool) -> str:
     classes = "sb-strip" + (" sb-strip-warn" if strip.warnings else "") + (" sb-dim" if getattr(strip, "dimmed", False) else "")
     synopsis = scene.synopsis if len(scene.synopsis) <= 90 else scene.synopsis[:89] + "…"
     dn = strip.dn or "–"
+    location = getattr(strip, "location_name", "")
+    location_label = f" at {location}" if location else ""
+    location_html = format_html('<span class="sb-loc" title="Location">{}</span>', location) if location else ""
     warn = ""
     if strip.warnings:
         text = "; ".join(strip.warnings)
         warn = format_html('<span class="sb-warn" title="{}">⚠<span class="visually-hidden">{}</span></span>', text, text)
     return format_html(
         '<li class="{}" data-strip="{}" data-kind="scene"{} tabindex="0" style="--strip:{};--ink:{}" '
-        'aria-label="Scene {}, {} {}, {}, {} pages">'
-        '<span class="sb-sc">{}</span><span class="sb-ie">{}</span><span class="sb-set">{}</span><span class="sb-dn">{}</span>'
+        'aria-label="Scene {}, {} {}{}, {}, {} pages">'
+        '<span class="sb-sc">{}</span><span class="sb-ie">{}</span><span class="sb-set">{}{}</span><span class="sb-dn">{}</span>'
         '<span class="sb-pg num">{}</span><span class="sb-cast">{}</span><span class="sb-syn">{}</span>'
         '<span class="sb-est num">{}</span>{}</li>',
         classes, strip.pk, mark_safe(' draggable="true"') if can_edit else "", strip.colour, strip.ink,
-        strip.label, scene.int_ext, scene.set_name, strip.dn or "-", strip.pages,
-        strip.label, strip.ie, scene.set_name, dn, strip.pages, ", ".join(map(str, strip.cast_numbers)), synopsis,
+        strip.label, scene.int_ext, scene.set_name, location_label, strip.dn or "-", strip.pages,
+        strip.label, strip.ie, scene.set_name, location_html, dn, strip.pages, ", ".join(map(str, strip.cast_numbers)), synopsis,
         strip.hours, warn,
     )
 
@@ -204,6 +209,7 @@ def board(request, access, version_id):
         schedules=selectors.schedule_list(access=access),
         units=list(selectors.unit_list(access=access)),
         sets=sets,
+        locations=list(Location.objects.filter(production=production).order_by("name").values_list("pk", "name")),
         elements=Element.objects.filter(production=production).exclude(category__key="cast").select_related("category").order_by("category__order", "name")[:500],
         sort_keys=selectors.SORT_KEYS,
         banner_form=BannerForm(),

@@ -158,7 +158,10 @@ def test_weather_provider_is_pluggable(world, settings):
     from unitbase.callsheets.selectors import sheet_data
 
     settings.UNITBASE_WEATHER_PROVIDER = "unitbase.callsheets.tests.test_distribution.FakeWeather"
-    services.location_save(access=world["ad"], set_key="HARBOUR", name="Harbour", latitude=Decimal("50.1"), longitude=Decimal("-5.5"))
+    from unitbase.locations import services as locations
+
+    harbour = locations.location_create(access=world["ad"], name="Harbour", latitude=Decimal("50.1"), longitude=Decimal("-5.5"))
+    locations.set_location_assign(access=world["ad"], set_key="HARBOUR", location_id=harbour.pk)
     assert sheet_data(world["sheet"])["weather"] == "Fake: 12°C at 50.100000"
     del settings.UNITBASE_WEATHER_PROVIDER
     services.callsheet_update(access=world["ad"], call_sheet_id=world["sheet"].pk, weather="Drizzle")

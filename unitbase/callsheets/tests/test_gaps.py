@@ -230,10 +230,18 @@ def test_unshot_move_needs_change_schedule_and_denied_changes_nothing(world):
 def test_demo_seed(world):
     CallSheet.objects.all().delete()
     upm = access_production(member(world["production"], Role.UPM).user, world["production"].pk)
+    # The demo seeds its locations first (unitbase.locations); here: one location for both sets.
+    from unitbase.locations import services as locations
+
+    quay = locations.location_create(access=upm, name="Tarbert quay", latitude="55.8650", longitude="-5.4140",
+                                     hospital_name="Mid Argyll Community Hospital (A&E)")
+    for key in ("HARBOUR", "COTTAGE"):
+        locations.set_location_assign(access=upm, set_key=key, location_id=quay.pk)
     sheet = services.demo_seed_callsheets(access=upm)
     assert sheet is not None and sheet.is_published and sheet.shoot_date == DAY1
     data = sheet.revisions.get().snapshot
     assert data["sun"]["sunrise"] and data["hospital"]["hospital_name"].startswith("Mid Argyll")
+    assert [(loc["name"], loc["set"]) for loc in data["locations"]] == [("Tarbert quay", "HARBOUR, COTTAGE")]
     assert all(loc["map_url"].startswith("https://www.openstreetmap.org/") for loc in data["locations"])
     assert sheet.recipients.exclude(confirmed_revision=None).count() >= 1
     report = DailyReport.objects.get(shoot_date=DAY1)

@@ -6,6 +6,7 @@ import pytest
 from unitbase.callsheets import services
 from unitbase.callsheets.exports import callsheet_pdf
 from unitbase.callsheets.selectors import sheet_data
+from unitbase.locations import services as locations
 
 from .helpers import DAY1, build_world
 
@@ -15,10 +16,12 @@ pytestmark = pytest.mark.django_db
 def test_pdf_renders_scene_list():
     world = build_world()
     ad = world["ad"]
-    services.location_save(access=ad, set_key="HARBOUR", name="Newlyn Harbour", address="The Strand, Newlyn TR18 5HW",
-                           latitude=Decimal("50.1030"), longitude=Decimal("-5.5490"), parking="North quay car park",
-                           base_camp="Fish market yard", hospital_name="West Cornwall Hospital",
-                           hospital_address="St Clare St, Penzance TR18 2PF", hospital_phone="01736 874000")
+    harbour = locations.location_create(
+        access=ad, name="Newlyn Harbour", address="The Strand, Newlyn TR18 5HW",
+        latitude=Decimal("50.1030"), longitude=Decimal("-5.5490"), parking="North quay car park",
+        base_camp="Fish market yard", hospital_name="West Cornwall Hospital",
+        hospital_address="St Clare St, Penzance TR18 2PF", hospital_phone="01736 874000")
+    locations.set_location_assign(access=ad, set_key="HARBOUR", location_id=harbour.pk)
     sheet = services.callsheet_build_from_schedule(access=ad, unit_id=world["unit"].pk, shoot_date=DAY1)
     services.callsheet_update(access=ad, call_sheet_id=sheet.pk, weather="Showers, 11°C / 7°C, wind SW 20 mph",
                               walkie_channels="1: Production\n2: Open\n3: Camera\n4: Grip/Electric",

@@ -30,9 +30,12 @@ def test_pages_for_any_member(world):
     c = _client(crew)
     pid, sid = world["production"].pk, world["sheet"].pk
     for url in [reverse("callsheets:index", args=[pid]), reverse("callsheets:detail", args=[pid, sid]),
-                reverse("callsheets:distribution", args=[pid, sid]), reverse("callsheets:locations", args=[pid])]:
+                reverse("callsheets:distribution", args=[pid, sid])]:
         response = c.get(url)
         assert response.status_code == 200, url
+    # The old call sheet locations page now lives in the locations app.
+    moved = c.get(reverse("callsheets:locations", args=[pid]))
+    assert moved.status_code == 302 and moved["Location"] == reverse("locations:list", args=[pid])
     page = c.get(reverse("callsheets:detail", args=[pid, sid])).content.decode()
     assert "Day 1 of 3" in page and "HARBOUR" in page and "Publish revision" not in page
     pdf = c.get(reverse("callsheets:pdf", args=[pid, sid]))
