@@ -19,8 +19,6 @@ from unitbase.scheduling import rest_hooks
 from unitbase.scheduling.models import ScheduleVersion
 from unitbase.scheduling.selectors import Board, Day, board_get, eighths_label, version_applied
 
-from unitbase.locations.selectors import locations_by_set
-
 from .models import (
     CallSheet,
     CallSheetPreferences,

@@ -921,8 +921,6 @@ def demo_seed_callsheets(*, access: ProductionAccess, approver: ProductionAccess
     come from the locations app, seeded before), published (mail goes out through the worker) and confirmed by most recipients,
     and a completed production report for the day, approved by `approver` (a UPM or PM; default `access`).
     Returns None, changing nothing, if the main unit has no applied schedule or the sheet exists."""
-    from decimal import Decimal
-
     from .selectors import shoot_dates_of_unit
 
     unit = Unit.objects.filter(production=access.production, kind=Unit.Kind.MAIN).order_by("pk").first()

@@ -377,16 +377,6 @@ def place_label(place: str, lower: bool = False) -> str:
     return f"{kind} {place[1:]}" if place.startswith("@") else f"{kind} {place}"
 
 
-def place_of(location_name: str) -> str:
-    """The solver's location id of a set shot at a named location ("" without one)."""
-    return f"@{location_name}" if location_name else ""
-
-
-def place_label(place: str) -> str:
-    """"Location The Anchor Café" for a location id, "Set HARBOUR QUAY" for a set without one."""
-    return f"Location {place[1:]}" if place.startswith("@") else f"Set {place}"
-
-
 def _scene(strip: Strip, sid: str, characters: dict[int, set[int]], prefs, *, boneyard: bool) -> Scene:
     numbers = {c.cast_number for c in getattr(strip, "cast_members", [])} | characters.get(strip.scene_id, set())
     minutes = strip.estimate_minutes if strip.estimate_minutes is not None else strip.eighths * prefs.minutes_per_eighth
