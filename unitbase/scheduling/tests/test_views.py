@@ -157,7 +157,7 @@ def test_reports_in_every_format(client, production, version, ad):
     assert "End of day 1 of 4" in text and "HARBOUR" in text
     shooting = client.get(url("shooting", production, version.pk)).content.decode()
     assert "Props:" in shooting and "LAMP" in shooting
-    assert client.get(url("dood", production, version.pk, format="doc")).status_code == 404
+    assert client.get(url("dood", production, version.pk, format="doc")).status_code == 400
     assert client.get(url("dood", production, version.pk, category="nope")).status_code == 404
     assert client.get(url("dood", production, 999999)).status_code == 404
     props = client.get(url("dood", production, version.pk, category="props")).content.decode()
