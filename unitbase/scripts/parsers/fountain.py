@@ -26,7 +26,6 @@ _CENTERED_RE = re.compile(r"^\s*>(.*)<\s*$")
 _TRANSITION_RE = re.compile(r"^[^a-z]*TO:$")
 _TRANSITION_SPECIAL = frozenset({"FADE TO BLACK.", "FADE OUT.", "FADE TO BLACK", "FADE OUT"})
 _PAREN_RE = re.compile(r"^\s*\(.*\)\s*$")
-_CUE_RE = re.compile(r"^(?P<name>[^(\^]*?)\s*(?P<ext>(?:\([^)]*\)\s*)*)\s*(?P<dual>\^)?\s*$")
 _EXT_RE = re.compile(r"\(([^)]*)\)")
 _TITLE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9 _'-]*):[ \t]*(.*?)\s*$")
 _BONEYARD_RE = re.compile(r"/\*.*?\*/", re.S)
@@ -66,15 +65,41 @@ def _cue(line: str) -> tuple[str, tuple[str, ...], bool] | None:
     head = line if cut == -1 else line[:cut]
     if head != head.upper():
         return None
-    m = _CUE_RE.match(line)
-    if not m:
+    parts = _cue_parts(line, cut)
+    if parts is None:
         return None
-    name = m["name"].strip()
+    name = head.strip()
     if not name or name != name.upper() or name == name.lower() or not any(c.isalpha() for c in name):
         return None
     if name.endswith(":") or name[0] in "!@#~=.>[" or "[[" in name:
         return None
-    return name, tuple(e.strip() for e in _EXT_RE.findall(m["ext"])), bool(m["dual"])
+    return name, tuple(e.strip() for e in parts[0]), parts[1]
+
+
+def _cue_parts(line: str, cut: int) -> tuple[list[str], bool] | None:
+    """The shape of a cue line, read without a regex (it was ``^([^(^]*?)\\s*((?:\\([^)]*\\)\\s*)*)\\s*(\\^)?\\s*$``,
+    whose lazy name group made it the parser's costliest call): after the name (up to `cut`, the first "(" or "^")
+    only "(...)" extensions separated by spaces, then an optional "^", then spaces. Return
+    (extension texts, dual) or None when the line is not shaped so."""
+    if cut == -1:
+        return [], False
+    exts: list[str] = []
+    n = len(line)
+    pos = cut
+    while pos < n and line[pos] == "(":
+        close = line.find(")", pos + 1)
+        if close == -1:
+            return None
+        exts.append(line[pos + 1 : close])
+        pos = close + 1
+        while pos < n and line[pos].isspace():
+            pos += 1
+    dual = pos < n and line[pos] == "^"
+    if dual:
+        pos += 1
+    if line[pos:].strip():
+        return None
+    return exts, dual
 
 
 def _split_cue(line: str) -> tuple[str, tuple[str, ...], bool]:

@@ -1,10 +1,14 @@
-"""The layout engine's line count (wrap_count, which finds each line end with rfind) equals the
-plain word-by-word greedy fill it replaced, on any mix of words, runs of spaces and line breaks."""
+"""Code made faster for benchmarks/parse.py gives the same answers as the plain code it replaced:
+the layout engine's line count (wrap_count, line ends found with rfind) equals the word-by-word
+greedy fill, and the Fountain cue reader equals the regex it replaced, on any input."""
+
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unitbase.scripts.pagination.layout import wrap_count
+from unitbase.scripts.parsers.fountain import _cue
 
 
 def word_loop(text: str, width: int) -> int:
@@ -50,3 +54,33 @@ def test_wrap_count_examples():
     assert wrap_count("aaaa  bbbb", 4) == 2  # the space after a line end is dropped
     assert wrap_count("a" * 130, 60) == 3  # a word longer than the line is hard-broken
     assert wrap_count("one\ntwo", 60) == 2
+
+
+CUE_RE = re.compile(r"^(?P<name>[^(\^]*?)\s*(?P<ext>(?:\([^)]*\)\s*)*)\s*(?P<dual>\^)?\s*$")
+EXT_RE = re.compile(r"\(([^)]*)\)")
+
+
+def cue_by_regex(line: str):
+    m = CUE_RE.match(line)
+    if not m:
+        return None
+    name = m["name"].strip()
+    if not name or not any(c.isalpha() for c in name) or name != name.upper() or name == name.lower():
+        return None
+    if name.endswith(":") or name[0] in "!@#~=.>[" or "[[" in name:
+        return None
+    return name, tuple(e.strip() for e in EXT_RE.findall(m["ext"])), bool(m["dual"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=list("ABZ ()^a\t.':1[\u00a0\u2167É"), max_size=16))
+def test_cue_reader_equals_the_regex(text):
+    line = text.strip()
+    if line:
+        assert _cue(line) == cue_by_regex(line)
+
+
+def test_cue_examples():
+    assert _cue("BOB (V.O.) (CONT'D) ^") == ("BOB", ("V.O.", "CONT'D"), True)
+    assert _cue("BOB (a(b)") == ("BOB", ("a(b",), False)
+    assert _cue("BOB (V.O.) HELLO") is None and _cue("Bob") is None and _cue("BOB ^ (V.O.)") is None
