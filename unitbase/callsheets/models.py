@@ -53,47 +53,6 @@ class CallSheetPreferences(models.Model):
         return f"Call sheet preferences of {self.production}"
 
 
-class CallSheetLocation(models.Model):
-    """Where a set is shot, for the call sheet: address, map, parking, base camp, nearest hospital.
-
-    Keyed by the scenes' set key. Kept here until a locations app exists; it will move there."""
-
-    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="callsheet_locations")
-    set_key = models.CharField(max_length=300)
-    name = models.CharField(max_length=200)
-    address = models.CharField(max_length=300, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True,
-                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True,
-                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    parking = models.CharField(max_length=300, blank=True)
-    base_camp = models.CharField(max_length=300, blank=True)
-    hospital_name = models.CharField(max_length=200, blank=True)
-    hospital_address = models.CharField(max_length=300, blank=True)
-    hospital_phone = models.CharField(max_length=40, blank=True)
-    notes = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["production", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["production", "set_key"], name="callsheets_location_unique_set"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self):
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError({"longitude": "Give both latitude and longitude, or neither."})
-
-    @property
-    def map_url(self) -> str:
-        if self.latitude is None or self.longitude is None:
-            return ""
-        return (f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
-                f"#map=16/{self.latitude}/{self.longitude}")
-
-
 class CallSheet(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
