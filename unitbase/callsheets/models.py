@@ -8,7 +8,6 @@ every page, PDF and personal link renders), and a later change makes a new revis
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
