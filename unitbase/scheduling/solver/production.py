@@ -154,7 +154,9 @@ def solve(
             model.Add(wd <= sum(x[sid, d] for sid in here))
             worked.append(wd)
         dropped, drop = _drop_model(model, instance, x, theirs, first, last, m)
-        terms["cast_holding"].append(w.cast_holding * costs[m] * (last - first + 1 - sum(worked) - sum(dropped)))
+        hold = model.NewIntVar(0, n_days, f"hold[{m}]")  # redundant (>= 0): tightens the bound
+        model.Add(hold == last - first + 1 - sum(worked) - sum(dropped))
+        terms["cast_holding"].append(w.cast_holding * costs[m] * hold)
         if drop is not None:
             terms["drop_pickups"].append(w.drop_pickup * drop)
 
@@ -188,9 +190,13 @@ def solve(
                 starts.append(st)
             else:
                 starts.append(y[loc, d])
+        model.Add(sum(starts) >= 1)  # redundant: every set with scenes is visited (tightens the bound)
         terms["location_revisits"].append(w.location_revisit * (sum(starts) - 1))
     terms["overtime"] = [w.overtime_per_minute * ot for ot in overtime]
     terms["shoot_days"] = [w.shoot_day * u for u in used]
+    if instance.max_pages_per_day:  # redundant: at least total pages / daily limit days (tightens the bound)
+        total = sum(s.pages for s in scenes)
+        model.Add(sum(used) >= -(-total // instance.max_pages_per_day))
     index = {day: i for i, day in enumerate(instance.days)}
     for sid, day in instance.current:
         if (sid, index.get(day, -1)) in x:
