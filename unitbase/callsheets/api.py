@@ -181,6 +181,39 @@ def resend(request, production_id: int, call_sheet_id: int):
     return {"queued": services.callsheet_resend(access=access, call_sheet_id=call_sheet_id)}
 
 
+class PreferencesIO(Schema):
+    share_phone_numbers: bool
+    safety_contact: str
+    safety_hotline: str
+    reminder_hours: int
+    link_valid_days: int
+
+
+class PreferencesPatch(Schema):
+    share_phone_numbers: bool | None = None
+    safety_contact: str | None = None
+    safety_hotline: str | None = None
+    reminder_hours: int | None = None
+    link_valid_days: int | None = None
+
+
+def _prefs_out(prefs) -> dict:
+    return {k: getattr(prefs, k) for k in PreferencesIO.model_fields}
+
+
+@router.get("/{production_id}/callsheet-preferences", response=PreferencesIO)
+def preferences(request, production_id: int):
+    access = api_access(request, production_id)
+    return _prefs_out(selectors.preferences_get(access.production))
+
+
+@router.patch("/{production_id}/callsheet-preferences", response=PreferencesIO)
+def preferences_update(request, production_id: int, payload: PreferencesPatch):
+    """Needs *Edit production settings*."""
+    access = api_access(request, production_id, Action.EDIT_PRODUCTION)
+    return _prefs_out(services.preferences_update(access=access, **payload.dict(exclude_none=True)))
+
+
 # --- production reports ------------------------------------------------------------------------------
 
 

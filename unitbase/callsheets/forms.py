@@ -71,8 +71,33 @@ class RecipientForm(forms.Form):
     role_label = forms.CharField(label="Role", required=False, max_length=200)
 
 
+class PreferencesForm(forms.Form):
+    share_phone_numbers = forms.BooleanField(
+        label="Show crew and cast phone numbers to everyone who receives the call sheet", required=False)
+    safety_contact = forms.CharField(label="Safety contact (name and phone, printed on every sheet)", required=False,
+                                     max_length=300)
+    safety_hotline = forms.CharField(label="Safety hotline", required=False, max_length=100)
+    reminder_hours = forms.IntegerField(label="Remind those who have not confirmed, hours before general call (0: never)",
+                                        min_value=0, max_value=72)
+    link_valid_days = forms.IntegerField(label="Personal links work until this many days after the shoot date",
+                                         min_value=1, max_value=365)
+
+
 class RecipientEmailForm(forms.Form):
     email = forms.EmailField(label="Corrected e-mail", max_length=254)
+
+
+class LocationForm(forms.Form):
+    set_key = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(label="Location name", max_length=200)
+    address = forms.CharField(label="Address", required=False, max_length=300)
+    latitude = forms.DecimalField(label="Latitude", required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(label="Longitude", required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    parking = forms.CharField(label="Crew parking", required=False, max_length=300)
+    base_camp = forms.CharField(label="Base camp", required=False, max_length=300)
+    hospital_name = forms.CharField(label="Nearest hospital", required=False, max_length=200)
+    hospital_address = forms.CharField(label="Hospital address", required=False, max_length=300)
+    hospital_phone = forms.CharField(label="Hospital phone", required=False, max_length=40)
 
 
 class DprForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "callsheets"
 urlpatterns = [
     path("", views.index, name="index"),
     path("build/", views.build, name="build"),
+    path("settings/", views.preferences, name="preferences"),
     path("locations/", views.locations, name="locations"),
     path("<int:call_sheet_id>/", views.detail, name="detail"),
     path("<int:call_sheet_id>/edit/", views.update, name="update"),
