@@ -87,19 +87,6 @@ class RecipientEmailForm(forms.Form):
     email = forms.EmailField(label="Corrected e-mail", max_length=254)
 
 
-class LocationForm(forms.Form):
-    set_key = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(label="Location name", max_length=200)
-    address = forms.CharField(label="Address", required=False, max_length=300)
-    latitude = forms.DecimalField(label="Latitude", required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90)
-    longitude = forms.DecimalField(label="Longitude", required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180)
-    parking = forms.CharField(label="Crew parking", required=False, max_length=300)
-    base_camp = forms.CharField(label="Base camp", required=False, max_length=300)
-    hospital_name = forms.CharField(label="Nearest hospital", required=False, max_length=200)
-    hospital_address = forms.CharField(label="Hospital address", required=False, max_length=300)
-    hospital_phone = forms.CharField(label="Hospital phone", required=False, max_length=40)
-
-
 class DprForm(forms.Form):
     crew_call = tfield("Crew call")
     shooting_call = tfield("Shooting call")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from unitbase.locations.selectors import locations_by_set
 from unitbase.productions.authority import Action
 from unitbase.productions.decorators import production_view
 from unitbase.scheduling.selectors import unit_list
@@ -34,7 +35,6 @@ from .forms import (
     DprCrewTimeForm,
     DprForm,
     DprSceneForm,
-    LocationForm,
     PreferencesForm,
     PublishForm,
     RecipientEmailForm,
@@ -42,7 +42,7 @@ from .forms import (
     UnshotMoveForm,
     apply_service_errors,
 )
-from .models import CallSheetLocation, DailyReport
+from .models import DailyReport
 
 VIEW = Action.VIEW_PRODUCTION
 EDIT = Action.PUBLISH_CALL_SHEET
@@ -392,40 +392,8 @@ def retry(request, access, call_sheet_id):
 
 @production_view(VIEW)
 def locations(request, access):
-    keys = {}
-    for sheet in selectors.callsheet_list(access=access).prefetch_related("scenes"):
-        for s in sheet.scenes.all():
-            keys.setdefault(s.set_key, s.set_name)
-    saved = {loc.set_key: loc for loc in selectors.location_list(access=access)}
-    for key in saved:
-        keys.setdefault(key, saved[key].name)
-    status = 200
-    bad: LocationForm | None = None
-    if request.method == "POST":
-        access.require(EDIT)
-        bad = LocationForm(request.POST)
-        if bad.is_valid():
-            data = dict(bad.cleaned_data)
-            try:
-                services.location_save(access=access, **data)
-            except ValidationError as exc:
-                apply_service_errors(bad, exc)
-            else:
-                messages.success(request, f"{data['name']} saved.")
-                return redirect("callsheets:locations", access.production.pk)
-        status = 422
-    forms = []
-    for i, (key, name) in enumerate(sorted(keys.items(), key=lambda kv: kv[1])):
-        if bad is not None and bad.data.get("set_key") == key:
-            bad.auto_id = f"loc{i}_%s"
-            forms.append((name, bad))
-            continue
-        loc = saved.get(key) or CallSheetLocation(set_key=key, name=name.title())
-        initial = {f: getattr(loc, f) for f in LocationForm.base_fields}
-        forms.append((name, LocationForm(initial=initial, auto_id=f"loc{i}_%s")))
-    return render(request, "callsheets/locations.html", {
-        "access": access, "production": access.production, "forms": forms, "can_edit": access.can(EDIT),
-    }, status=status)
+    """Locations moved to their own app (unitbase/locations); old links and bookmarks land there."""
+    return redirect("locations:list", access.production.pk)
 
 
 # --- production reports -------------------------------------------------------------------------------
@@ -456,10 +424,14 @@ def _fields(row, spec):
 
 
 def _dpr_context(access, report) -> dict:
+    scenes = list(report.scenes.select_related("scene"))
+    where = locations_by_set(access.production.pk, [s.scene.set_key for s in scenes if s.scene_id])
+    for s in scenes:
+        s.location_name = where[s.scene.set_key].name if s.scene_id and s.scene.set_key in where else ""
     return {
         "access": access, "production": access.production, "report": report,
         "progress": selectors.dpr_progress(access=access, report=report),
-        "scenes": report.scenes.all(), "cast_times": [_fields(r, CAST_TIMES) for r in report.cast_times.all()],
+        "scenes": scenes, "cast_times": [_fields(r, CAST_TIMES) for r in report.cast_times.all()],
         "crew_times": [_fields(r, CREW_TIMES) for r in report.crew_times.all()], "delays": report.delays.all(),
     }
 
