@@ -224,11 +224,15 @@ def _text(week: WeekResult) -> str:
     return "\n".join(out)
 
 
-def calc(rules: str, timecard: str, as_json: bool) -> tuple[int, str]:
+def calc(rules: str | list[str], timecard: str, as_json: bool) -> tuple[int, str]:
+    """`rules` is one pack file or several (e.g. two versions of one pack, for a week across the
+    date a new agreement starts); the deal is priced under the first file's pack id."""
+    files = [rules] if isinstance(rules, str) else list(rules)
     try:
-        pack = load_pack(rules)
+        packs = [load_pack(path) for path in files]
     except (OSError, PackError) as exc:
         return 2, f"unitbase payroll calc: {exc}"
+    pack = packs[0]
     try:
         with open(timecard, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -240,9 +244,10 @@ def calc(rules: str, timecard: str, as_json: bool) -> tuple[int, str]:
         deal, days = card_from_json(data, pack.id)
     except CardError as exc:
         return 2, f"unitbase payroll calc: {timecard}: {exc}"
-    shipped = [p for p in default_registry().all() if p.id != pack.id]
+    given = {p.id for p in packs}
+    shipped = [p for p in default_registry().all() if p.id not in given]
     try:
-        week = evaluate_week(days, deal, registry=PackRegistry([*shipped, pack]))
+        week = evaluate_week(days, deal, registry=PackRegistry([*shipped, *packs]))
     except (LookupError, ValueError) as exc:
         return 2, f"unitbase payroll calc: {exc}"
     if as_json:
@@ -254,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="unitbase payroll", description="Payroll tools that need no database.")
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("calc", help="calculate a week's pay from a rule pack and a timecard file")
-    c.add_argument("--rules", required=True, help="rule pack YAML")
+    c.add_argument("--rules", required=True, action="append",
+                   help="rule pack YAML; repeat it to give several versions of the pack (each day uses the one in force)")
     c.add_argument("--timecard", required=True, help="timecard JSON (deal and days)")
     c.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args(argv)

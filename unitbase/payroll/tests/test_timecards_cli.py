@@ -64,3 +64,19 @@ def test_management_command(card_file, capsys):
     assert json.loads(capsys.readouterr().out)["gross"] == "1225.00"
     with pytest.raises(CommandError, match="No such file"):
         call_command("payroll", "calc", "--rules", PACK, "--timecard", card_file + ".missing")
+
+
+def test_day_rate_week_across_a_new_agreement_takes_both_versions(tmp_path, capsys):
+    card = tmp_path / "sag.json"
+    card.write_text(json.dumps({"deal": {"rate": "1200.00", "rate_unit": "day"}, "days": [
+        {"date": d, "call": "07:00", "meals": [["13:00", "13:30"]], "wrap": "17:30"} for d in ("2026-06-30", "2026-07-01")]}))
+    old, new = (str(PACKS_DIR / f"sag-aftra-day-performer{s}.yaml") for s in ("", "-2026"))
+    # One version alone cannot price the other's day: said, exit 2.
+    assert cli.main(["calc", "--rules", old, "--timecard", str(card)]) == 2
+    assert "rule pack 'sag-aftra-day-performer' has no version in force on 2026-07-01" in capsys.readouterr().err
+    assert cli.main(["calc", "--rules", old, "--rules", new, "--timecard", str(card), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [d["pack"] for d in out["days"]] == ["sag-aftra-day-performer@2023-11-09", "sag-aftra-day-performer@2026-07-01"]
+    assert out["gross"] == "3300.00"  # 1,200 + 2 h x 150 x 1.5 each day
+    with pytest.raises(CommandError, match="version 2023-11-09 is loaded twice"):
+        call_command("payroll", "calc", "--rules", old, "--rules", old, "--timecard", str(card))

@@ -17,7 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         calc = sub.add_parser("calc", help="calculate a week's pay from a rule pack and a timecard file")
-        calc.add_argument("--rules", required=True, help="rule pack YAML")
+        calc.add_argument("--rules", required=True, action="append",
+                          help="rule pack YAML; repeat it to give several versions of the pack (each day uses the one in force)")
         calc.add_argument("--timecard", required=True, help="timecard JSON (deal and days)")
         calc.add_argument("--json", action="store_true", help="print JSON instead of text")
 
