@@ -245,13 +245,21 @@ def _decimal_or_none(value: Any) -> Decimal | None:
 _UNIT_SECTIONS = {"day": ("day_rate", "a day rate"), "week": ("weekly", "a weekly salary")}
 
 
-def check_pack_pays(*, production_id: int, pack_id: str, rate_unit: str, employment_type: str = "") -> None:
+def check_pack_pays(*, production_id: int, pack_id: str, rate_unit: str, employment_type: str = "",
+                    currency: str = "") -> None:
     """Refuse a deal its pack cannot price: a day rate needs the pack's `day_rate` section (what the
     day covers, the overtime divisor), a weekly salary its `weekly` section, in every version; an
-    employment type must be one the pack is for. Said on the field, before anything is saved."""
+    employment type must be one the pack is for; the deal is paid in the pack's currency (its fixed
+    amounts, e.g. meal penalties, are in it). Said on the field, before anything is saved."""
     if rate_unit not in ("hour", "day", "week"):
         raise ValidationError({"rate_unit": f"Choose per hour, per day or per week (got {rate_unit!r})."})
     versions = registry_for(production_id).versions(pack_id)
+    other = sorted({v.currency for v in versions if currency and v.currency != currency})
+    if other:
+        raise ValidationError({"currency": (
+            f"Rule pack {pack_id} pays in {', '.join(other)} (its fixed amounts, e.g. meal penalties, are in it);"
+            f" set the deal in {other[0]}, or copy the pack and change its currency and amounts."
+        )})
     section = _UNIT_SECTIONS.get(rate_unit)
     if section:
         missing = [v.version for v in versions if getattr(v, section[0]) is None]
@@ -297,8 +305,9 @@ def deal_set(
         raise ValidationError({"crew_member": "That engagement belongs to another production."})
     if pack_id not in pack_ids_for(access.production.pk):
         raise ValidationError({"pack_id": f"There is no rule pack {pack_id!r}."})
+    currency = currency or engagement.rate_currency or access.production.base_currency
     check_pack_pays(production_id=access.production.pk, pack_id=pack_id, rate_unit=rate_unit,
-                    employment_type=employment_type or "")
+                    employment_type=employment_type or "", currency=currency)
     lookup = {"crew_member": crew_member} if crew_member else {"cast_member": cast_member}
     deal = PayrollDeal.objects.select_for_update().filter(production=access.production, **lookup).first()
     creating = deal is None
@@ -309,7 +318,7 @@ def deal_set(
         raise ValidationError({"allowances": "Each allowance needs an amount, e.g. KIT: 25.00"}) from None
     data = {
         "pack_id": pack_id, "rate": rate, "rate_unit": rate_unit,
-        "currency": currency or engagement.rate_currency or access.production.base_currency,
+        "currency": currency,
         "guarantee_hours": guarantee_hours, "employment_type": employment_type or "",
         "jurisdiction": (jurisdiction or "").strip().upper(), "allowances": cleaned_allowances,
         "budget_account_code": (budget_account_code or "").strip(), "fringe_account_code": (fringe_account_code or "").strip(),
@@ -817,13 +826,14 @@ def labour_post(*, card: Timecard, actor: Any) -> list[Any]:
         try:
             access = access_production(actor, card.production_id, Action.APPROVE_TIMECARDS)
             what = f"{deal.person_name}, w/e {card.week_ending:%d %b %Y}" + (f" rev {card.revision}" if card.revision > 1 else "")
-            for code, amount, label in ((deal.budget_account_code, gross, "Labour"),
-                                        (deal.fringe_account_code or deal.budget_account_code, fringes, "Fringes")):
-                if amount:
-                    txns.append(transaction_post(
-                        access=access, account_code=code, amount=amount, currency=card.currency, date=card.week_ending,
-                        source="payroll", reference=f"TC {card.pk}", description=f"{label}: {what}"[:200],
-                    ))
+            with transaction.atomic():  # labour and fringes post together or not at all
+                for code, amount, label in ((deal.budget_account_code, gross, "Labour"),
+                                            (deal.fringe_account_code or deal.budget_account_code, fringes, "Fringes")):
+                    if amount:
+                        txns.append(transaction_post(
+                            access=access, account_code=code, amount=amount, currency=card.currency, date=card.week_ending,
+                            source="payroll", reference=f"TC {card.pk}", description=f"{label}: {what}"[:200],
+                        ))
         except ValidationError as exc:
             note = "Not posted to the budget: " + " ".join(exc.messages)
             txns = []
@@ -943,6 +953,23 @@ def timecard_import_dpr(*, access: ProductionAccess, timecard_id: int) -> list[d
 
 
 DEMO_CAST_PACK = "uk-performer-equity-pact-style"
+# Budget accounts of the standard feature chart the demo's labour is posted to (approved cards):
+# crew by position, else by department; cast by billing. Fringes go to ATL fringes (1999) for
+# above-the-line accounts, production fringes (4999) otherwise. Without an account a card is
+# approved with a note instead of posting.
+DEMO_POSITION_ACCOUNTS = {
+    "Producer": "1202", "Line Producer": "1202", "Director": "1301", "Unit Production Manager": "2001",
+    "Production Manager": "2001", "1st Assistant Director": "2002", "2nd Assistant Director": "2003",
+    "Production Coordinator": "2004", "Script Supervisor": "2006", "Floor Runner": "2007",
+}
+DEMO_CREW_ACCOUNTS = {
+    "Camera": "3303", "Grip": "2502", "Electric": "3202", "Sound": "3402", "Art": "2202", "Props": "2801",
+    "Wardrobe": "2902", "Hair and makeup": "3101", "Locations": "3601", "Transport": "3502",
+}
+
+
+def _demo_fringe_account(account: str) -> str:
+    return "" if not account else "1999" if account < "2000" else "4999"
 
 
 def demo_seed_payroll(
@@ -958,9 +985,11 @@ def demo_seed_payroll(
     Every cast engagement with a day rate gets a day-rate deal under `cast_pack_id` (the demo is a UK
     production with Equity cast paid in pounds, so the UK performer pack, not SAG-AFTRA's), and each
     cast member the week's production reports have times for a card filled from them (Exhibit G),
-    submitted; the first is approved. Safe to call again: existing deals and cards stay."""
+    submitted; the first is approved. Deals carry the standard chart's budget accounts
+    (`DEMO_POSITION_ACCOUNTS`, `DEMO_CREW_ACCOUNTS`, cast 1401 principal / 1402 supporting), so
+    approved cards post labour actuals to the budget. Safe to call again: existing deals and cards stay."""
     crew = CrewMember.objects.filter(production=access.production).exclude(rate_amount=None).select_related(
-        "person", "department").order_by("department__order", "pk")
+        "person", "department", "position").order_by("department__order", "pk")
     made: list[Timecard] = []
     existing = Timecard.objects.filter(production=access.production, week_ending=week_ending).count()
     for engagement in crew:
@@ -968,8 +997,11 @@ def demo_seed_payroll(
         if deal is None:
             rate = Decimal(engagement.rate_amount)
             day_rate = (rate / 5).quantize(Decimal("0.01")) if engagement.rate_unit == "week" else rate
+            account = DEMO_POSITION_ACCOUNTS.get(engagement.position.name if engagement.position else "") or (
+                DEMO_CREW_ACCOUNTS.get(engagement.department.name if engagement.department else "", ""))
             deal = deal_set(access=access, crew_member=engagement, pack_id=pack_id, rate=day_rate, rate_unit="day",
-                            currency=engagement.rate_currency or None)
+                            currency=engagement.rate_currency or None, budget_account_code=account,
+                            fringe_account_code=_demo_fringe_account(account))
         if existing + len(made) >= cards or Timecard.objects.filter(deal=deal, week_ending=week_ending).exists():
             continue
         card = timecard_create(access=access, deal=deal, week_ending=week_ending)
@@ -1001,7 +1033,9 @@ def _demo_cast_cards(*, access: ProductionAccess, week_ending: dt.date, pack_id:
     for engagement in cast:
         deal = PayrollDeal.objects.filter(cast_member=engagement).first() or deal_set(
             access=access, cast_member=engagement, pack_id=pack_id, rate=Decimal(engagement.rate_amount), rate_unit="day",
-            currency=engagement.rate_currency or None, employment_type="day_performer")
+            currency=engagement.rate_currency or None, employment_type="day_performer",
+            budget_account_code="1401" if (engagement.cast_number or 99) <= 2 else "1402",
+            fringe_account_code="1999")
         if Timecard.objects.filter(deal=deal, week_ending=week_ending).exists():
             continue
         try:
