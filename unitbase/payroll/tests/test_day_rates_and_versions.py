@@ -57,6 +57,9 @@ def test_a_day_rate_on_a_pack_without_day_rules_is_refused_and_changes_nothing(c
     with pytest.raises(ValidationError, match="has no 'weekly' section, so it cannot pay a weekly salary"):
         services.deal_set(access=acc, crew_member=crew.ac, pack_id=SAG, rate=D("5000.00"), rate_unit="week")
     with pytest.raises(ValidationError) as err:
+        services.deal_set(access=acc, crew_member=crew.ac, pack_id=UK, rate=D("400.00"), rate_unit="day", currency="USD")
+    assert err.value.message_dict["currency"][0].startswith("Rule pack uk-crew-bectu-pact-style pays in GBP")
+    with pytest.raises(ValidationError) as err:
         services.deal_set(access=acc, crew_member=crew.ac, pack_id=SAG, rate=D("1204.00"), rate_unit="day",
                           employment_type="weekly")
     assert "is for day_performer employment, not 'weekly'" in err.value.message_dict["employment_type"][0]
@@ -203,9 +206,34 @@ def test_demo_gives_cast_day_rate_deals_and_cards_from_the_production_report(cre
     assert [c.deal.cast_member_id for c in made] == [maya.pk]  # OWEN has no production report times
     deal = PayrollDeal.objects.get(cast_member=held)
     assert (deal.pack_id, deal.rate, deal.rate_unit, deal.currency) == (services.DEMO_CAST_PACK, D("900.00"), "day", "GBP")
+    assert (deal.budget_account_code, deal.fringe_account_code) == ("1401", "1999")  # cast no. 2: principal
     card = Timecard.objects.get(pk=made[0].pk)
     assert card.status == "approved"  # cast cards have no department step; the PM approves what the accountant entered
     assert card.days.get().call == t("08:00") and "production report of 04 Mar" in card.days.get().notes
     assert (card.gross, card.currency) == (D("1400.00"), "GBP")
+    assert "budget" in card.cost_posting_note  # this test production has no budget to post to: said on the card
     assert card.pay_lines.filter(rule_id=f"{services.DEMO_CAST_PACK}@2024-01-01:day_rate").exists()
     assert services.demo_seed_payroll(access=acc, week_ending=WEEK_ENDING, cards=0) == []
+
+
+def test_labour_and_fringes_post_together_or_not_at_all(crew):
+    from tests.factories import member
+    from unitbase.budgets import services as budget_services
+    from unitbase.budgets.models import Transaction
+    from unitbase.productions.authority import Role
+
+    upm = crew.access(member(crew.production, Role.UPM).user)
+    chart = budget_services.chart_load_standard(access=upm, kind="feature")
+    budget_services.budget_create(access=upm, chart_id=chart.pk, name="Shooting", base_currency="GBP")
+    deal = services.deal_set(access=crew.access(crew.accountant), crew_member=crew.ac, pack_id=UK, rate=D("400.00"),
+                             rate_unit="day", currency="GBP", budget_account_code="3301", fringe_account_code="9998")
+    acc = crew.access(crew.crew_user)
+    card = services.timecard_create(access=acc, deal=deal, week_ending=WEEK_ENDING)
+    day(acc, card, dt.date(2025, 3, 3))
+    services.timecard_submit(access=acc, timecard_id=card.pk)
+    card = approve_fully(crew, card)
+    card.refresh_from_db()
+    # Labour (400.00 to 3301) would post, the holiday pay's account 9998 does not exist: neither is posted.
+    assert card.status == "approved" and card.cost_posted is None
+    assert card.cost_posting_note.startswith("Not posted to the budget:") and "9998" in card.cost_posting_note
+    assert not Transaction.objects.filter(production=crew.production).exists()
