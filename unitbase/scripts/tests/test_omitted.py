@@ -95,7 +95,7 @@ def test_locking_needs_edit_production_and_a_denied_lock_changes_nothing(produce
 
 
 def test_script_page_shows_omitted_in_the_index_and_the_screenplay(client, producer_access):  # noqa: F811
-    locked_second_draft(producer_access)
+    _, second = locked_second_draft(producer_access)
     crew = member(producer_access.production, Role.CREW)
     client.force_login(crew.user)
     page = client.get(reverse("scripts:script", args=[producer_access.production.pk])).content.decode()
@@ -104,6 +104,8 @@ def test_script_page_shows_omitted_in_the_index_and_the_screenplay(client, produ
     assert '<p class="sp sp-scene_heading" data-number="4">OMITTED</p>' in page
     # It comes after scene 3 in both the index and the screenplay.
     assert page.index('data-number="3"') < page.index('data-number="4">OMITTED')
+    changes = client.get(reverse("scripts:changes", args=[producer_access.production.pk, second.pk])).content.decode()
+    assert "each number stays in the script as “OMITTED”" in changes
 
 
 def test_exports_list_the_placeholder_without_pages(producer_access):  # noqa: F811
