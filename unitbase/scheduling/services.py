@@ -669,6 +669,8 @@ def schedule_change_request(
         raise StaleVersion(target, int(target_revision))
     if ScheduleChange.objects.filter(proposal=proposal, status=ScheduleChange.Status.PENDING).exists():
         raise ValidationError({"proposal": f"“{proposal.name}” is already waiting for approval."})
+    if _layout(proposal) == _layout(target):
+        raise ValidationError({"proposal": f"“{proposal.name}” is the same as “{target.name}”: change the copy first."})
     note = (note or "").strip()
     change = ScheduleChange(
         production=access.production, schedule=proposal.schedule, target=target, target_name=target.name,
@@ -683,6 +685,13 @@ def schedule_change_request(
     _change_audit(access.production.pk, access.user, "change_request", change, unit=unit.name,
                   target=[target.name, target.revision], proposal=[proposal.name, proposal.revision], note=note)
     return change
+
+
+def _layout(version: ScheduleVersion) -> list[tuple]:
+    """Everything a board shows, in order, to tell whether two versions differ."""
+    return list(Strip.objects.filter(version=version).order_by("section", "position", "id").values_list(
+        "section", "kind", "scene_id", "part", "part_eighths", "estimate_minutes", "banner_kind", "text",
+        "call_time", "wrap_time"))
 
 
 def _pending_request(change: ScheduleChange):

@@ -203,6 +203,9 @@ def test_bad_requests_are_refused_and_change_nothing(ad, upm, version):
         services.schedule_change_request(access=ad, proposal_id=version.pk)
     with pytest.raises(ValidationError, match="No such schedule version"):
         services.schedule_change_request(access=ad, proposal_id=999999)
+    services.version_lock(access=ad, version_id=version.pk, revision=fresh(version).revision)
+    with pytest.raises(ValidationError, match="is the same as"):
+        services.schedule_change_request(access=ad, proposal_id=copy.pk)
     assert not ScheduleChange.objects.exists() and not ApprovalRequest.objects.exists()
 
 
