@@ -35,7 +35,7 @@ class EstimateForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    week_ending = forms.DateField(label="Week ending", widget=forms.DateInput(attrs={"type": "date"}))
+    week_ending = forms.DateField(label="Week ending", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(max_length=300, required=False)
 
 

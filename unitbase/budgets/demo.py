@@ -193,5 +193,10 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
     # The DP's camera assistants ran a day over each week: the accountant expects 1,800 more to come.
     spending.cost_estimate_set(access=upm, budget_id=budget.pk, account_code="3303", etc=D("4800"),
                                note="Extra day per week for the 2nd AC")
+    # The first shoot week is closed, so the latest report shows each account's change in EFC since.
+    from .closings import cost_report_close
+
+    cost_report_close(access=upm, budget_id=budget.pk, note="Shoot week 1",
+                      week_ending=shoot_start + dt.timedelta(days=6 - shoot_start.weekday()))
     budget.refresh_from_db()
     return budget
