@@ -41,5 +41,6 @@ class AssignForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label="Status", choices=LocationAvailability.Status.choices)
+    status = forms.ChoiceField(label="Status", choices=LocationAvailability.Status.choices,
+                               initial=LocationAvailability.Status.UNAVAILABLE)
     note = forms.CharField(label="Note", required=False, max_length=200)
