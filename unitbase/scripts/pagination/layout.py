@@ -12,7 +12,7 @@ ceil(lines / (lines_per_page / 8)), at least 1/8.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from unitbase.scripts.parsers.model import UNPRINTED, Element, ElementType, Script
@@ -155,7 +155,7 @@ class _Block:
     lines: int
     space_before: int
     scene: int  # index into scenes, -1 before any scene
-    parts: list[str] = field(default_factory=list)  # speech: kind of each line ("cue", "paren", "dlg")
+    parts: list[str] | tuple[()] = ()  # speech: kind of each line ("cue", "paren", "dlg")
     splittable: bool = False
 
 

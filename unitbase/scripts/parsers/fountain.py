@@ -337,7 +337,12 @@ class _Parser:
             elif first == "." and len(s) > 1 and s[1] not in ". \t":
                 self._heading(s[1:], no, forced=True)
                 mode, prev_blank = None, True
-            elif prev_blank and _HEADING_RE.match(s) and (next_blank or not _HEADING_RE.match(next_raw.strip())):
+            elif (
+                prev_blank
+                and first in "iIeE\u0130\u0131"  # what _HEADING_RE (re.I) can match first, dotted and dotless i too
+                and _HEADING_RE.match(s)
+                and (next_blank or not _HEADING_RE.match(next_raw.strip()))
+            ):
                 self._heading(s, no)
                 mode, prev_blank = None, True
             elif first == ">" and (m := _CENTERED_RE.match(raw)) is not None:
@@ -349,7 +354,7 @@ class _Parser:
             elif (
                 prev_blank
                 and next_blank
-                and (_TRANSITION_RE.match(raw.lstrip()) or s in _TRANSITION_SPECIAL)
+                and ((raw.endswith("TO:") and _TRANSITION_RE.match(raw.lstrip())) or s in _TRANSITION_SPECIAL)
                 and s == s.upper()
             ):
                 els.append(Element(_TRANSITION, s, no, no))

@@ -84,3 +84,13 @@ def test_cue_examples():
     assert _cue("BOB (V.O.) (CONT'D) ^") == ("BOB", ("V.O.", "CONT'D"), True)
     assert _cue("BOB (a(b)") == ("BOB", ("a(b",), False)
     assert _cue("BOB (V.O.) HELLO") is None and _cue("Bob") is None and _cue("BOB ^ (V.O.)") is None
+
+
+def test_heading_prefilter_keeps_what_the_case_insensitive_regex_matched():
+    from unitbase.scripts.parsers import parse_fountain
+
+    for first in ("I", "i", "E", "e", "\u0130", "\u0131"):  # re.I also matches dotted and dotless i
+        line = f"{first}NT. HOUSE - DAY" if first in "Ii\u0130\u0131" else f"{first}XT. HOUSE - DAY"
+        script = parse_fountain(f"{line}\n\nAction.\n")
+        assert script.elements[0].type == "scene_heading", line
+    assert parse_fountain("\n\nAction.\n\nKNT. HOUSE - DAY\n\nMore.\n").elements[1].type == "action"
