@@ -65,3 +65,19 @@ def test_bad_input_422_and_denied_requests_change_nothing(production, version):
     outsider = client_for(member(make_production(title="Other"), Role.UPM).user)
     assert post(outsider, base, {"version_id": version.pk}).status_code == 404
     assert counts() == before
+
+
+def test_infeasible_run_returns_the_minimal_conflict_and_writes_nothing(production, version):
+    client = client_for(member(production, Role.FIRST_AD).user)
+    base = f"/api/v1/productions/{production.pk}/schedule"
+    versions = ScheduleVersion.objects.count()
+    response = post(client, f"{base}/optimise", {"version_id": version.pk, "time_limit": 2,
+                                                 "precedences": "1 before 2\n2 before 1\n3 by 4"})
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["state"] == "failed" and body["version_id"] is None
+    assert sorted(body["conflicts"]) == ["Scene 1 must be shot on an earlier day than scene 2.",
+                                         "Scene 2 must be shot on an earlier day than scene 1."]
+    assert "cannot all hold together" in body["error"]
+    assert client.get(f"{base}/optimise/{body['id']}").json()["conflicts"] == body["conflicts"]
+    assert ScheduleVersion.objects.count() == versions
