@@ -205,7 +205,7 @@ DEMO_LOCATIONS: list[dict[str, Any]] = [
      "sets": ["LIFEBOAT STATION", "COASTGUARD OPERATIONS ROOM"]},
     {"name": "MV Margaret Anne (picture boat)", "address": "Berth 3, Tarbert pontoons, Tarbert PA29 6UD",
      "latitude": "55.863900", "longitude": "-5.411500", "parking": "Pier car park.",
-     "base_camp": "Fish quay yard, Garvel Road", "contact_name": "Skipper: Alasdair Munro", "contact_phone": "01632 960 291",
+     "base_camp": "Fish quay yard, Garvel Road", "contact_name": "Skipper: Donald MacLeod", "contact_phone": "01632 960 291",
      "permit_notes": "MCA coded vessel; maximum 12 crew aboard; life jackets for all.",
      "sets": ["MARGARET ANNE - DECK", "MARGARET ANNE - WHEELHOUSE", "MARGARET ANNE - ENGINE ROOM", "LIFEBOAT",
               "OPEN SEA", "SGEIR BANK"]},

@@ -109,7 +109,7 @@ def strip_html(strip: Strip, can_edit: bool) -> str:
     dn = strip.dn or "–"
     location = getattr(strip, "location_name", "")
     location_label = f" at {location}" if location else ""
-    location_html = format_html('<span class="sb-loc" title="Location">{}</span>', location) if location else ""
+    location_html = format_html('<span class="sb-loc" title="Location: {}">{}</span>', location, location) if location else ""
     warn = ""
     if strip.warnings:
         text = "; ".join(strip.warnings)

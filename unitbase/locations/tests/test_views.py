@@ -135,7 +135,7 @@ def test_another_productions_location_is_not_found(world):
 def test_stripboard_and_call_sheet_pages_show_the_location(world):
     c = client_for(world["ad_user"])
     board = c.get(reverse("scheduling:board", args=[world["production"].pk, world["version"].pk])).content.decode()
-    assert '<span class="sb-loc" title="Location">Tarbert quay</span>' in board
+    assert '<span class="sb-loc" title="Location: Tarbert quay">Tarbert quay</span>' in board
     assert '<option value="location">Location</option>' in board or ">Location</option>" in board
     filtered = c.get(reverse("scheduling:board", args=[world["production"].pk, world["version"].pk]),
                      {"location": world["quay"].pk}).content.decode()
