@@ -52,7 +52,8 @@ def _week(request, production, default=None) -> tuple[dt.date, str]:
     try:
         week = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
-        return fallback, f"{raw!r} is not a date: enter the week ending as YYYY-MM-DD. Showing w/e {fallback:%d %b %Y}."
+        return fallback, (f"Enter the week ending as a date (YYYY-MM-DD): {raw!r} is not one. "
+                          f"Showing w/e {fallback:%d %b %Y}.")
     return week or fallback, ""
 
 
