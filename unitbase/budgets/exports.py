@@ -1,4 +1,5 @@
-"""The budget as an XLSX workbook: the top sheet, then every detail line with its totals."""
+"""The budget as an XLSX workbook (the top sheet, then every detail line with its totals) and as
+PDF (WeasyPrint): the top sheet on A4 portrait, the detail (every account's lines) on A4 landscape."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import io
 from typing import Any
 
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -86,6 +88,50 @@ def xlsx_response(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any
     name = slugify(f"{budget.production.title} {budget.name} v{budget.version}") or "budget"
     return HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE,
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+def _detail_sections(budget: Budget, sheet: calc.TopSheet) -> list[dict[str, Any]]:
+    """Level → category → account → (line, result), accounts without lines left out."""
+    by_account: dict[str, list] = {}
+    lines = (DetailLine.objects.filter(budget=budget).select_related("account")
+             .order_by("account__order", "order", "id"))
+    for line in lines:
+        by_account.setdefault(line.account.code, []).append((line, sheet.lines[line.pk]))
+    sections = []
+    for level in sheet.levels:
+        categories = []
+        for cat in level.categories:
+            accounts = [{"code": acc.code, "name": acc.name, "result": acc, "lines": by_account[acc.code]}
+                        for acc in cat.accounts if by_account.get(acc.code)]
+            if accounts:
+                categories.append({"code": cat.code, "name": cat.name, "accounts": accounts})
+        if categories:
+            sections.append({"label": level.label, "categories": categories})
+    return sections
+
+
+def budget_pdf_html(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]], *, detail: bool) -> str:
+    return render_to_string("budgets/budget_pdf.html", {
+        "budget": budget, "sheet": sheet, "rows": rows, "detail": detail,
+        "title": "Budget detail" if detail else "Top sheet", "printed": timezone.localtime(),
+        "globals": list(budget.globals.all()), "fringes": list(budget.fringes.all()),
+        "rates": list(budget.exchange_rates.all()),
+        "sections": _detail_sections(budget, sheet) if detail else [],
+    })
+
+
+def budget_pdf_bytes(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]], *, detail: bool) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=budget_pdf_html(budget, sheet, rows, detail=detail)).write_pdf()
+
+
+def budget_pdf_response(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]], *,
+                        detail: bool) -> HttpResponse:
+    what = "detail" if detail else "topsheet"
+    name = slugify(f"{budget.production.title} {budget.name} v{budget.version} {what}") or what
+    return HttpResponse(budget_pdf_bytes(budget, sheet, rows, detail=detail), content_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
 
 # --- the cost report (docs/budgets.md "Spending and cost report") --------------------------------

@@ -525,6 +525,19 @@ def export_xlsx(request, access, budget_id: int):
     return exports.xlsx_response(budget, sheet, topsheet_rows(budget, sheet, None))
 
 
+@budget_view()
+def export_pdf(request, access, budget_id: int, what: str):
+    """The top sheet (what="topsheet") or every account's lines (what="detail") as PDF."""
+    if what not in ("topsheet", "detail"):
+        raise Http404("No such export.")
+    budget = _get(selectors.budget_get, access=access, budget_id=budget_id)
+    sheet, error = _sheet_or_error(access, budget)
+    if sheet is None:
+        messages.error(request, f"The budget cannot be calculated: {error}")
+        return redirect("budgets:topsheet", access.production.pk, budget.pk)
+    return exports.budget_pdf_response(budget, sheet, topsheet_rows(budget, sheet, None), detail=what == "detail")
+
+
 @budget_view(Action.EDIT_BUDGET)
 def import_lines(request, access: ProductionAccess, budget_id: int):
     budget = _get(selectors.budget_get, access=access, budget_id=budget_id)

@@ -242,3 +242,27 @@ def test_csv_import_page_all_or_nothing(client, login, production, budget):
     good = b"account code,description,amount,units,x,rate,currency\n3301,DP,10,week,1,5000,USD\n"
     response = client.post(url("import", production, budget.pk), {"file": SimpleUploadedFile("l.csv", good)})
     assert response.status_code == 302 and DetailLine.objects.count() == 1
+
+
+def test_topsheet_and_detail_pdf(client, production, upm, budget, access_for):
+    """Top sheet and detail as PDF (WeasyPrint): the figures are in the document; 403 for crew."""
+    import pdfplumber
+
+    add_line(upm, budget, "3301", description="Director of photography", amount="10", rate=D("5000"))
+    client.force_login(upm.user)
+    top = client.get(reverse("budgets:export_topsheet_pdf", args=[production.pk, budget.pk]))
+    assert top.status_code == 200 and top["Content-Type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(top.content)) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    from unitbase.budgets import selectors
+
+    grand = selectors.budget_topsheet(access=upm, budget=budget).grand_total
+    assert "Top sheet — Low Water" in text and "3300 Camera 50,000.00" in text
+    assert f"Grand total {grand:,.2f}" in text and grand == D("50000.00")
+    detail = client.get(reverse("budgets:export_detail_pdf", args=[production.pk, budget.pk]))
+    with pdfplumber.open(io.BytesIO(detail.content)) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Director of photography" in text and "Total 3301" in text
+    crew = access_for(Role.CREW)
+    client.force_login(crew.user)
+    assert client.get(reverse("budgets:export_topsheet_pdf", args=[production.pk, budget.pk])).status_code == 403
