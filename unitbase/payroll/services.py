@@ -988,7 +988,9 @@ def demo_seed_payroll(
     submitted; the first is approved. Deals carry the standard chart's budget accounts
     (`DEMO_POSITION_ACCOUNTS`, `DEMO_CREW_ACCOUNTS`, cast 1401 principal / 1402 supporting), so
     approved cards post labour actuals to the budget. Safe to call again: existing deals and cards stay."""
-    crew = CrewMember.objects.filter(production=access.production).exclude(rate_amount=None).select_related(
+    # Flat fees (producer, director) are not day or weekly deals under a crew pack: no timecards.
+    crew = CrewMember.objects.filter(production=access.production, rate_unit__in=("day", "week")).exclude(
+        rate_amount=None).select_related(
         "person", "department", "position").order_by("department__order", "pk")
     made: list[Timecard] = []
     existing = Timecard.objects.filter(production=access.production, week_ending=week_ending).count()
