@@ -138,6 +138,7 @@ def extract_scenes(script: Script) -> list[Scene]:
     scenes: list[Scene] = []
     previous_tod: str | None = None
     pending: list[Element] = []
+    add = pending.append
     heading_type = ET.SCENE_HEADING
     for el in script.elements:
         if el.type == heading_type:
@@ -160,23 +161,24 @@ def extract_scenes(script: Script) -> list[Scene]:
                 scene.elements.extend(pending)
             scene.elements.append(el)
             scenes.append(scene)
-        elif scenes:
-            scenes[-1].elements.append(el)
+            add = scene.elements.append
         else:
-            pending.append(el)
+            add(el)  # to the current scene, or to `pending` before the first heading
     keys: dict[str, str] = {}
     cue = ET.CHARACTER
     for scene in scenes:
+        counts = scene.lines_by_character
         for el in scene.elements:
             if el.type == cue:
                 raw = el.name or el.text
                 name = keys.get(raw)
                 if name is None:
                     name = keys[raw] = character_key(raw)
-                if name not in scene.lines_by_character:
+                if name in counts:
+                    counts[name] += 1
+                else:
                     scene.characters.append(name)
-                    scene.lines_by_character[name] = 0
-                scene.lines_by_character[name] += 1
+                    counts[name] = 1
     return scenes
 
 
