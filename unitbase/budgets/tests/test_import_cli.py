@@ -87,6 +87,14 @@ def test_budget_command_export_and_import(tmp_path, production, upm, budget):
     call_command("budget", "export", "--production", "low-water", "--budget", str(budget.pk), "-o", str(exported),
                  stderr=io.StringIO())
     assert load_workbook(exported).sheetnames == ["Top sheet", "Detail"]
+    pdf = tmp_path / "b.pdf"
+    call_command("budget", "export", "--production", "low-water", "--budget", str(budget.pk), "-o", str(pdf),
+                 "--detail", stderr=io.StringIO())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match=r"Write a \.xlsx or \.pdf file"):
+        call_command("budget", "export", "--production", "low-water", "--budget", str(budget.pk), "-o",
+                     str(tmp_path / "b.txt"))
+    assert not (tmp_path / "b.txt").exists()
     source = tmp_path / "lines.csv"
     source.write_text(HEADER + "2001,UPM,10,week,1,2000,USD\n")
     out = io.StringIO()

@@ -1,4 +1,5 @@
-"""`unitbase budget export --production SLUG --budget ID [-o FILE.xlsx]` (top sheet and detail) and
+"""`unitbase budget export --production SLUG --budget ID -o FILE.xlsx|FILE.pdf [--detail]` (XLSX: top
+sheet and detail; PDF: the top sheet, or with --detail every account's lines) and
 `unitbase budget import --production SLUG --budget ID FILE.csv|FILE.xlsx` (detail lines; every row
 or none, each bad row named). `--as EMAIL` acts as that member (default: the first producer)."""
 
@@ -18,7 +19,7 @@ from ._common import acting_user, find_production
 
 
 class Command(BaseCommand):
-    help = "Budget import (CSV/XLSX detail lines) and export (XLSX top sheet and detail)."
+    help = "Budget import (CSV/XLSX detail lines) and export (XLSX top sheet and detail, or PDF)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             cmd.add_argument("--budget", type=int, required=True, help="budget id")
             cmd.add_argument("--as", dest="as_email", help="act as this member (default: the first producer)")
             if name == "export":
-                cmd.add_argument("--output", "-o", required=True, help="XLSX file to write")
+                cmd.add_argument("--output", "-o", required=True,
+                                 help="file to write: .xlsx (top sheet and detail) or .pdf (top sheet)")
+                cmd.add_argument("--detail", action="store_true", help="PDF: every account's lines")
             else:
                 cmd.add_argument("file", help="CSV (UTF-8) or XLSX file")
 
@@ -56,9 +59,17 @@ class Command(BaseCommand):
             sheet = selectors.budget_topsheet(access=access, budget=budget)
         except calc.CalcError as exc:
             raise CommandError(f"The budget cannot be totalled: {exc}") from None
-        buffer = io.BytesIO()
-        exports.workbook(budget, sheet, views.topsheet_rows(budget, sheet, None)).save(buffer)
-        Path(options["output"]).write_bytes(buffer.getvalue())
+        rows = views.topsheet_rows(budget, sheet, None)
+        suffix = Path(options["output"]).suffix.lower()
+        if suffix == ".pdf":
+            data = exports.budget_pdf_bytes(budget, sheet, rows, detail=options["detail"])
+        elif suffix == ".xlsx":
+            buffer = io.BytesIO()
+            exports.workbook(budget, sheet, rows).save(buffer)
+            data = buffer.getvalue()
+        else:
+            raise CommandError(f"Write a .xlsx or .pdf file, not {options['output']!r}.")
+        Path(options["output"]).write_bytes(data)
         self.stderr.write(f"Wrote {options['output']} ({budget}).")
 
     def _import(self, user, production, options):
