@@ -13,7 +13,7 @@ from django.db import transaction
 from unitbase.budgets.demo import demo_seed_budget
 from unitbase.callsheets.services import demo_seed_callsheets
 from unitbase.core.audit import audit_record, diff_fields
-from unitbase.locations.services import locations_demo_seed
+from unitbase.locations.services import locations_demo_hold, locations_demo_seed
 from unitbase.payroll.services import demo_seed_payroll
 from unitbase.people.models import Person
 from unitbase.people.services import cast_member_create, crew_member_hire, person_create
@@ -133,6 +133,7 @@ def demo_create() -> tuple[Production, bool]:
     # The UPM builds the stripboard from the breakdown: calendar, an applied shooting schedule and a draft.
     schedule_demo_seed(access=as_upm, shoot_start=data.SHOOT_START, shoot_end=data.SHOOT_END,
                        prep_start=data.PREP_START, wrap_end=data.WRAP_END)
+    locations_demo_hold(access=as_upm)  # the café is only pencilled for one of its days: a board warning
 
     # The producer locks a shooting budget; purchase orders, invoices and actuals follow.
     demo_seed_budget(access=as_producer, shoot_start=data.SHOOT_START)

@@ -228,3 +228,18 @@ def locations_demo_seed(*, access: ProductionAccess) -> list[Location]:
             if key in set_names:
                 set_location_assign(access=access, set_key=key, set_name=set_names[key], location_id=location.pk)
     return created
+
+
+@transaction.atomic
+def locations_demo_hold(*, access: ProductionAccess) -> LocationAvailability | None:
+    """For `unitbase demo`, after the schedule is applied: the café is only pencilled (on hold) for the
+    last shoot day it is scheduled on, so the stripboard shows a location warning."""
+    from .selectors import shoot_days_of
+
+    cafe = Location.objects.filter(production=access.production, name="The Anchor Café").first()
+    days = [d for d in shoot_days_of(access=access, location=cafe) if d.date] if cafe else []
+    if not days:
+        return None
+    return location_availability_set(access=access, location_id=cafe.pk, date=days[-1].date,
+                                     status=LocationAvailability.Status.HOLD,
+                                     note="owner's private function, not yet released")
