@@ -94,6 +94,27 @@ def _decide_until(po: PurchaseOrder, deciders: list[ProductionAccess], kind: str
             return
 
 
+def _demo_petty_cash(upm: ProductionAccess, holder: ProductionAccess, deciders: list[ProductionAccess],
+                     shoot_start: dt.date) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a stand-in scan; the type check reads the magic bytes
+    cash = spending.petty_cash_float_issue(access=upm, holder_id=holder.user.pk, amount=D("300"),
+                                           issued_on=shoot_start - dt.timedelta(days=3))
+    for number, receipts in enumerate([
+        [("2210", "Gaffer tape and markers", "38.40"), ("3510", "Parking, unit base", "24.00")],
+        [("2210", "Batteries (AA, 9V)", "41.75")],
+    ]):
+        envelope = spending.petty_cash_envelope_open(access=holder, float_id=cash.pk)
+        for i, (code, description, amount) in enumerate(receipts):
+            spending.receipt_add(access=holder, envelope_id=envelope.pk, date=shoot_start + dt.timedelta(days=number + i),
+                                 account_code=code, description=description, amount=D(amount),
+                                 file=SimpleUploadedFile(f"receipt-{number}-{i}.png", png, content_type="image/png"))
+        spending.petty_cash_envelope_submit(access=holder, envelope_id=envelope.pk)
+        if number == 0:
+            _decide_until(envelope, deciders, kind=spending.PETTY_CASH_KIND)
+
+
 def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = None) -> Budget:
     """Build the demo's budget and spending (idempotent: returns the existing budget when present).
     `access` is a member who may edit budgets (the producer or UPM)."""
@@ -172,6 +193,14 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
                                                   "description": "Week 1 hire"}])
         spending.payment_record(access=upm, invoice_id=invoice.pk, date=shoot_start + dt.timedelta(days=10),
                                 amount=D("5000"), method="wire", reference="BACS 20270311")
+    # An invoice without a PO, waiting for its approvals; a petty cash float with an approved and a pending envelope.
+    spending.invoice_record(access=upm, vendor_id=vendor("Oban Hardware"), number="OH-3381",
+                            date=shoot_start + dt.timedelta(days=2), department_id=None,
+                            lines=[{"account_code": "2210", "amount": D("184.50"), "description": "Rope, shackles, cleats"},
+                                   {"account_code": "3510", "amount": D("62.00"), "description": "Diesel cans"}])
+    holder = members.get(Role.CREW)
+    if holder is not None:
+        _demo_petty_cash(upm, holder, deciders, shoot_start)
     weekly = [("2001", "1800"), ("2002", "2100"), ("3301", "3500"), ("3303", "3350"), ("3101", "1600"),
               ("3401", "1800"), ("2201", "1900")]
     prep_weeks = [shoot_start - dt.timedelta(days=7 * n) for n in (3, 2, 1)]

@@ -7,7 +7,7 @@ import pytest
 
 from unitbase.budgets import costreport, selectors
 from unitbase.budgets.demo import demo_seed_budget
-from unitbase.budgets.models import Budget, PurchaseOrder, Transaction
+from unitbase.budgets.models import Budget, Invoice, PettyCashEnvelope, PurchaseOrder, Transaction
 from unitbase.demo.services import demo_create
 from unitbase.productions.authority import Role
 from unitbase.productions.models import Membership
@@ -34,6 +34,10 @@ def test_demo_budget_has_pos_in_every_state_and_a_variance():
     # The first shoot week (w/e 7 March) is closed: the report shows the change in EFC since.
     assert report.prior_closing.week_ending == dt.date(2027, 3, 7)
     assert report.total.prior_efc is not None and report.total.efc_change == report.total.efc - report.total.prior_efc
+    # an invoice without a PO waits for approval; the petty cash float has an approved and a pending envelope
+    assert Invoice.objects.get(number="OH-3381").status == "submitted"
+    assert sorted(PettyCashEnvelope.objects.values_list("status", flat=True)) == ["approved", "submitted"]
+    assert Transaction.objects.filter(source="petty_cash").count() == 2
     count = Transaction.objects.count()
     assert demo_seed_budget(access=access).pk == budget.pk and Transaction.objects.count() == count
     assert Budget.objects.filter(production=production).count() == 1
