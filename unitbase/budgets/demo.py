@@ -201,23 +201,14 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
     holder = members.get(Role.CREW)
     if holder is not None:
         _demo_petty_cash(upm, holder, deciders, shoot_start)
-    weekly = [("2001", "1800"), ("2002", "2100"), ("3301", "3500"), ("3303", "3350"), ("3101", "1600"),
-              ("3401", "1800"), ("2201", "1900")]
-    prep_weeks = [shoot_start - dt.timedelta(days=7 * n) for n in (3, 2, 1)]
-    for week_start in [*prep_weeks, shoot_start, shoot_start + dt.timedelta(days=7)]:
-        friday = week_start + dt.timedelta(days=4)
-        shooting = week_start >= shoot_start
-        for code, amount in weekly:
-            if code in ("2001", "2201") or shooting or week_start == prep_weeks[-1]:
-                spending.transaction_post(access=upm, account_code=code, amount=D(amount), currency=production.base_currency,
-                                          date=friday, source="payroll", reference=f"Payroll w/e {friday + dt.timedelta(days=2)}",
-                                          description="Weekly labour")
-        if shooting:
-            spending.transaction_post(access=upm, account_code="3620", amount=D("2380"), currency=production.base_currency,
-                                      date=friday, source="manual", reference="Catering float",
-                                      description="Catering, 5 days")
+    # Labour is not posted here: approved timecards post it (payroll demo) and the payroll deals count
+    # as labour commitments, so posting weekly labour by hand as well would count it twice.
+    for week_start in (shoot_start, shoot_start + dt.timedelta(days=7)):
+        spending.transaction_post(access=upm, account_code="3620", amount=D("2380"), currency=production.base_currency,
+                                  date=week_start + dt.timedelta(days=4), source="manual", reference="Catering float",
+                                  description="Catering, 5 days")
     spending.transaction_post(access=upm, account_code="2210", amount=D("3100"), currency=production.base_currency,
-                              date=prep_weeks[1], source="manual", reference="Art dept card",
+                              date=shoot_start - dt.timedelta(days=14), source="manual", reference="Art dept card",
                               description="Set dressing purchases")
     # The DP's camera assistants ran a day over each week: the accountant expects 1,800 more to come.
     spending.cost_estimate_set(access=upm, budget_id=budget.pk, account_code="3303", etc=D("4800"),

@@ -28,9 +28,10 @@ def test_demo_budget_has_pos_in_every_state_and_a_variance():
     assert week == dt.date(2027, 3, 14)
     report = costreport.compute(budget, week)
     assert report.total.atd > 0 and report.total.committed > 0
-    # 3303 is over on actuals and the accountant's ETC; labour commitments from the payroll demo's
-    # deals can put other accounts over too (the demo posts weekly labour by hand, not from timecards).
+    # 3303 is over on the camera crew's deals (labour commitments) and the accountant's ETC; labour
+    # actuals come only from approved timecards, never also posted by hand.
     assert "3303" in [a.code for a in report.overruns]
+    assert not Transaction.objects.filter(production=production, description="Weekly labour").exists()
     # The first shoot week (w/e 7 March) is closed: the report shows the change in EFC since.
     assert report.prior_closing.week_ending == dt.date(2027, 3, 7)
     assert report.total.prior_efc is not None and report.total.efc_change == report.total.efc - report.total.prior_efc
