@@ -41,6 +41,9 @@ LOGINS = [
      "department": "Camera", "person": "Ana Sobral"},
     {"email": "crew@demo.unitbase.test", "full_name": "Jamie Okoro", "role": "crew",
      "department": "Camera", "person": "Jamie Okoro"},
+    # The financier reads the cost summary; a contact of the production, not on the crew list.
+    {"email": "financier@demo.unitbase.test", "full_name": "Celia Brandt", "role": "financier",
+     "department": None, "person": "Celia Brandt"},
 ]
 
 # An invitation left open, so that the members page shows one.

@@ -117,6 +117,9 @@ def demo_create() -> tuple[Production, bool]:
         )
 
     for login in data.LOGINS:
+        if login["person"] not in people_by_name:  # not crew: a contact of the production
+            people_by_name[login["person"]] = person_create(access=as_upm, name=login["person"], email=login["email"],
+                                                            agency="Northlight Film Fund")
         person_user_link(access=as_upm, person=people_by_name[login["person"]], user=users[login["email"]])
 
     # The producer imports the screenplay: scenes, eighths, cast/set/background tags and suggestions.
