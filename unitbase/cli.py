@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 
 # Subcommands that import no Django, mapped to modules exposing `main(argv) -> int`.
 PURE_COMMANDS = {
@@ -42,7 +43,18 @@ def main(argv: list[str] | None = None) -> int:
         args = ["help"]
     args[0] = ALIASES.get(args[0], args[0])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+
+    # The embedded database lives under the var directory: make it, so a fresh UNITBASE_VAR_DIR
+    # works instead of failing with "unable to open database file".
+    var_dir = getattr(settings, "VAR_DIR", None)
+    if var_dir is not None:
+        try:
+            Path(var_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(f"unitbase: cannot create the data directory {var_dir}: {error.strerror}", file=sys.stderr)
+            return 2
 
     execute_from_command_line(["unitbase", *args])
     return 0
