@@ -7,6 +7,21 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def _die_with_parent() -> None:
+    """In the worker process (Linux): get SIGTERM when `serve` dies, even by SIGKILL, so no worker
+    is ever left running on its own."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # run the same clean shutdown as Ctrl-C
+
+
 class Command(BaseCommand):
     help = "Serve the web app and run the background worker beside it; Ctrl-C stops both."
 
@@ -17,7 +32,10 @@ class Command(BaseCommand):
     def handle(self, *args, addr, no_worker, **options):
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "unitbase.cli", "worker", "--interval", "1"])
+            # No autoreload: its extra process would outlive us; serve is restarted by hand anyway.
+            worker = subprocess.Popen([sys.executable, "-m", "unitbase.cli", "worker", "--interval", "1", "--no-reload"],
+                                      preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
         self.stdout.write(self.style.SUCCESS(f"\nUnitbase is at http://{addr}/  (Ctrl-C stops the server and the worker)\n"))
         try:
             if settings.DEBUG:
