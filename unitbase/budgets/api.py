@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from unitbase.productions.api import Id, money_str, set_fields
 from unitbase.productions.authority import Action
 
-from . import calc, selectors, services, spending
+from . import calc, closings, selectors, services, spending
 from .models import Budget, BudgetAccount, DetailLine, Invoice, PurchaseOrder, Transaction, Unit, Vendor
 from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending, sees_all_spending
 
@@ -361,6 +361,8 @@ class InvoiceOut(Schema):
     paid: str
     purchase_order: int | None
     status: str
+    overage: str = "0.00"
+    notice: str = ""
 
 
 class TransactionIn(Schema):
@@ -383,6 +385,8 @@ class TransactionOut(Schema):
     source: str
     reference: str
     description: str
+    posted_period_ending: dt.date | None = None
+    notice: str = ""
 
 
 def _po_out(po: PurchaseOrder) -> dict:
@@ -414,13 +418,14 @@ def _visible_pos(access):
 def _txn_out(t: Transaction) -> dict:
     return {"id": t.pk, "date": t.date, "account_code": t.account_code, "amount": money_str(t.amount),
             "currency": t.currency, "base_amount": money_str(t.base_amount), "source": t.source,
-            "reference": t.reference, "description": t.description}
+            "reference": t.reference, "description": t.description, "posted_period_ending": t.posted_period_ending}
 
 
 def _invoice_out(i: Invoice) -> dict:
     return {"id": i.pk, "vendor": i.vendor.name, "number": i.number, "date": i.date, "currency": i.currency,
             "total": money_str(i.total), "over_po": money_str(i.over_po), "paid": money_str(i.paid),
-            "purchase_order": i.purchase_order.number if i.purchase_order else None, "status": i.status}
+            "purchase_order": i.purchase_order.number if i.purchase_order else None, "status": i.status,
+            "overage": money_str(i.overage)}
 
 
 @router.get("/{production_id}/vendors", response=list[VendorOut])
@@ -485,7 +490,9 @@ def create_invoice(request, production_id: Id, payload: InvoiceIn):
     access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
     data = payload.dict()
     invoice = spending.invoice_record(access=access, **data)
-    return Status(201, _invoice_out(invoice))
+    notice = closings.late_posting_notice(access.production, invoice.date,
+                                          pending=invoice.status == Invoice.Status.SUBMITTED)
+    return Status(201, _invoice_out(invoice) | {"notice": notice})
 
 
 @router.get("/{production_id}/transactions", response=list[TransactionOut])
@@ -502,7 +509,8 @@ def list_transactions(request, production_id: Id, account_code: str = "", limit:
 def create_transaction(request, production_id: Id, payload: TransactionIn):
     access = access_budget(request.user, production_id, VIEW_BUDGET)
     txn = spending.transaction_post(access=access, **payload.dict())
-    return Status(201, _txn_out(txn))
+    notice = closings.late_posting_notice(access.production, txn.date) if txn.posted_period_ending else ""
+    return Status(201, _txn_out(txn) | {"notice": notice})
 
 
 # GET budgets/{id}/cost-report moved to costreport_api.py with the closings and the summary.

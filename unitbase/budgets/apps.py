@@ -22,10 +22,10 @@ class BudgetsConfig(AppConfig):
         ))
         registry.register(registry.ApprovalKind(
             key=spending.OVERAGE_KIND, label="Budget overage", action=Action.APPROVE_PURCHASE,
-            defaults=registry.OVERAGE_DEFAULTS, describe=lambda po: f"Overage from {spending.po_describe(po)}",
-            amount_of=lambda po: po.overage, url_of=spending.po_url,
-            on_approved=spending.po_on_approved, on_rejected=spending.po_on_rejected,
-            on_withdrawn=spending.po_on_withdrawn,
+            defaults=registry.OVERAGE_DEFAULTS, describe=spending.overage_describe,
+            amount_of=lambda obj: obj.overage, url_of=spending.overage_url,
+            on_approved=spending.overage_on_approved, on_rejected=spending.overage_on_rejected,
+            on_withdrawn=spending.overage_on_withdrawn,
         ))
         registry.register(registry.ApprovalKind(
             key=spending.CHECK_KIND, label="Check request", action=Action.APPROVE_PURCHASE,

@@ -40,6 +40,34 @@ def prior_efcs(closing: CostReportClosing) -> dict[str, Decimal]:
             for line in CostReportSnapshotLine.objects.filter(closing=closing).only("code", "atd", "committed", "etc")}
 
 
+def posting_period(production: Production, date: dt.date) -> tuple[CostReportClosing | None, dt.date | None]:
+    """Where a cost dated `date` is reported. When the date falls in a closed period (on or before the
+    latest closed week ending) it goes to the first open period, the week after the latest closing:
+    returns (the closing that covers the date, that week ending). Otherwise (None, None): by its date."""
+    latest = CostReportClosing.objects.filter(production=production).order_by("-week_ending").first()
+    if latest is None or date > latest.week_ending:
+        return None, None
+    covering = (CostReportClosing.objects.filter(production=production, week_ending__gte=date)
+                .order_by("week_ending").first())
+    return covering, latest.week_ending + dt.timedelta(days=7)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def late_posting_notice(production: Production, date: dt.date, *, pending: bool = False) -> str:
+    """The message for a cost dated inside a closed period ("" when its week is open). `pending`: the
+    cost posts later (an invoice awaiting approval), so the period named is the one open today."""
+    covering, posted = posting_period(production, date)
+    if covering is None or posted is None:
+        return ""
+    if pending:
+        return (f"Week ending {_day(covering.week_ending)} is closed; when approved, this cost is reported in the "
+                f"first open period (today the week ending {_day(posted)}).")
+    return f"Week ending {_day(covering.week_ending)} is closed; this cost is reported in week ending {_day(posted)}."
+
+
 def closing_list(*, access: ProductionAccess) -> QuerySet[CostReportClosing]:
     require_view(access)
     return (CostReportClosing.objects.filter(production=access.production)

@@ -4,8 +4,10 @@ level and total.
 Columns, all in the budget's base currency:
   budget            the version's account total (lines; each level's fringes posted to the level's
                     fringe account, e.g. 1999, when the chart has one, else kept on each account)
-  period            transactions dated in the reporting week (week_ending − 6 days … week_ending)
-  actual to date    transactions dated up to week_ending
+  period            transactions reported in the week (week_ending − 6 days … week_ending): by their
+                    date, or, for one dated inside a closed period, by the open period it was posted
+                    in (`Transaction.posted_period_ending`, set by spending._post)
+  actual to date    transactions reported up to week_ending (same rule)
   committed         at the end of week_ending: open balances of the POs approved by then and not yet
                     closed (line amount − invoiced by then, floored at 0), plus the commitments of the
                     registered sources (commitment_sources: payroll's labour deals)
@@ -113,9 +115,14 @@ def _budget_by_account(budget: Budget) -> dict[str, Decimal]:
 
 def actuals_by_account(production: Production, start: dt.date, end: dt.date) -> dict[str, tuple[Decimal, Decimal]]:
     """{code: (this period, to date)} in one grouped query."""
+    # A transaction is reported at coalesce(posted_period_ending, date); posted_period_ending is only
+    # ever later than date, so filtering on date first keeps the (production, account, date) index.
     rows = (Transaction.objects.filter(production=production, date__lte=end)
+            .filter(Q(posted_period_ending__isnull=True) | Q(posted_period_ending__lte=end))
             .values("account_code")
-            .annotate(atd=Sum("base_amount"), period=Sum("base_amount", filter=Q(date__gte=start)))
+            .annotate(atd=Sum("base_amount"),
+                      period=Sum("base_amount", filter=Q(posted_period_ending__isnull=True, date__gte=start)
+                                 | Q(posted_period_ending__gte=start)))
             .order_by())
     return {r["account_code"]: (r["period"] or ZERO, r["atd"] or ZERO) for r in rows}
 

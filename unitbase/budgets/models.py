@@ -416,6 +416,9 @@ class Invoice(TimeStampedModel):
     total = models.DecimalField(**MONEY, default=0)
     over_po = models.DecimalField(**MONEY, default=0,
                                   help_text="How far the PO's invoices exceed the PO with this one (0 = within)")
+    overage = models.DecimalField(**MONEY, default=0,
+                                  help_text="Direct invoice: how far it pushes its accounts' EFC over budget "
+                                            "(base currency); above 0 it also needs budget_overage approval")
     paid = models.DecimalField(**MONEY, default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -596,6 +599,10 @@ class Transaction(models.Model):
     description = models.CharField(max_length=200, blank=True)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
+    posted_period_ending = models.DateField(
+        null=True, blank=True,
+        help_text="Set when the date fell in a closed period: the week ending of the first open period, where "
+                  "the cost report counts it (empty = counted by its date)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

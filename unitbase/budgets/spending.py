@@ -26,6 +26,7 @@ from unitbase.productions.authority import Action
 from unitbase.productions.models import Department, Production
 from unitbase.productions.permissions import ActionDenied, ProductionAccess
 
+from .closings import posting_period
 from .costreport import account_efc, reporting_budget, to_base
 from .models import (
     Budget,
@@ -227,22 +228,27 @@ def purchase_order_update_lines(*, access: ProductionAccess, po_id: int, lines: 
     return po
 
 
-def po_overage(po: PurchaseOrder) -> Decimal:
-    """How far approving this PO would push its accounts' EFC over budget, in base currency.
+def cost_overage(budget: Budget, lines: Any, currency: str) -> Decimal:
+    """How far new costs (`lines`: objects with account_code and amount, in `currency`) would push
+    their accounts' EFC over budget, in base currency.
 
-    The PO first uses up an account's estimate to complete: projected EFC = max(EFC now, total cost
-    now + PO amount). The overage is the growth of (EFC − budget, floored at 0), summed over accounts."""
-    budget = po.budget
+    The cost first uses up an account's estimate to complete: projected EFC = max(EFC now, total cost
+    now + amount). The overage is the growth of (EFC − budget, floored at 0), summed over accounts."""
     by_code: dict[str, Decimal] = {}
-    for line in po.lines.all():
+    for line in lines:
         by_code[line.account_code] = by_code.get(line.account_code, ZERO) + line.amount
     rows = account_efc(budget, list(by_code))
     overage = ZERO
     for code, amount in by_code.items():
         row = rows[code]
-        projected = max(row.efc, row.total_cost + to_base(budget, amount, po.currency))
+        projected = max(row.efc, row.total_cost + to_base(budget, amount, currency))
         overage += max(projected - row.budget, ZERO) - max(row.efc - row.budget, ZERO)
     return overage
+
+
+def po_overage(po: PurchaseOrder) -> Decimal:
+    """How far approving this PO would push its accounts' EFC over budget (see `cost_overage`)."""
+    return cost_overage(po.budget, po.lines.all(), po.currency)
 
 
 @transaction.atomic
@@ -331,6 +337,29 @@ def po_on_withdrawn(obj: PurchaseOrder, request: Any, actor: Any) -> None:
         po.save(update_fields=["status", "updated_at"])
 
 
+# The "budget_overage" kind is asked for by POs and by direct invoices: its callbacks dispatch.
+
+
+def overage_describe(obj: Any) -> str:
+    return f"Overage from {invoice_describe(obj) if isinstance(obj, Invoice) else po_describe(obj)}"
+
+
+def overage_url(obj: Any) -> str:
+    return invoice_url(obj) if isinstance(obj, Invoice) else po_url(obj)
+
+
+def overage_on_approved(obj: Any, request: Any, actor: Any) -> None:
+    (invoice_on_approved if isinstance(obj, Invoice) else po_on_approved)(obj, request, actor)
+
+
+def overage_on_rejected(obj: Any, request: Any, actor: Any, reason: str) -> None:
+    (invoice_on_rejected if isinstance(obj, Invoice) else po_on_rejected)(obj, request, actor, reason)
+
+
+def overage_on_withdrawn(obj: Any, request: Any, actor: Any) -> None:
+    (invoice_on_withdrawn if isinstance(obj, Invoice) else po_on_withdrawn)(obj, request, actor)
+
+
 def po_describe(po: PurchaseOrder) -> str:
     return f"{po} · {po.vendor} · {po.description}"
 
@@ -346,9 +375,15 @@ def po_url(po: PurchaseOrder) -> str:
 
 def _post(production: Production, budget: Budget, *, actor: Any, account_code: str, amount: Decimal, currency: str,
           date: dt.date, source: str, reference: str = "", description: str = "") -> Transaction:
+    """Every posting goes through here. A cost dated inside a closed period (closings.posting_period)
+    is posted to the first open period: `posted_period_ending` records it and the cost report counts
+    it there, so a closed report never changes and the cost shows in the next report's "this period".
+    The production row is locked so that a posting never races a closing."""
+    Production.objects.select_for_update().filter(pk=production.pk).exists()
+    _closed, posted_in = posting_period(production, date)
     txn = Transaction(production=production, date=date, account_code=account_code, amount=amount,
                       currency=currency, base_amount=to_base(budget, amount, currency), source=source,
-                      reference=reference[:80], description=description[:200],
+                      reference=reference[:80], description=description[:200], posted_period_ending=posted_in,
                       posted_by=actor if getattr(actor, "is_authenticated", False) else None)
     txn.full_clean()
     txn.save()
@@ -379,7 +414,8 @@ def transaction_post(*, access: ProductionAccess, account_code: str, amount: Dec
                 amount=value, currency=_currency(currency, budget.base_currency), date=date, source=source,
                 reference=reference, description=description)
     _audit(access, "transaction.post", txn, {"account": txn.account_code, "amount": txn.amount,
-                                              "currency": txn.currency, "source": source})
+                                              "currency": txn.currency, "source": source,
+                                              "posted_period_ending": txn.posted_period_ending})
     return txn
 
 
@@ -481,11 +517,26 @@ def _invoice_post(invoice: Invoice, budget: Budget, actor: Any) -> None:
 
 
 def _invoice_ask_approval(access: ProductionAccess, invoice: Invoice) -> None:
+    """A direct invoice asks for "invoice" approval of its total and, like a PO, for "budget_overage"
+    approval when it would push its accounts' EFC over budget (`cost_overage`, reckoned now against
+    the reporting budget). It posts only when both are approved."""
+    from unitbase.approvals.selectors import approval_is_locked
     from unitbase.approvals.services import approval_request_submit
 
-    approval_request_submit(access=access, kind=INVOICE_KIND, obj=invoice, amount=invoice.total,
-                            currency=invoice.currency, summary=invoice_describe(invoice),
-                            department=invoice.department)
+    budget = _report_budget(access)
+    if not approval_is_locked(obj=invoice, kind=INVOICE_KIND):  # after an overage rejection it may still wait
+        approval_request_submit(access=access, kind=INVOICE_KIND, obj=invoice, amount=invoice.total,
+                                currency=invoice.currency, summary=invoice_describe(invoice),
+                                department=invoice.department)
+    if approval_is_locked(obj=invoice, kind=OVERAGE_KIND):
+        return  # still waiting: its amount is locked
+    invoice.overage = cost_overage(budget, invoice.lines.all(), invoice.currency)
+    invoice.save(update_fields=["overage", "updated_at"])
+    if invoice.overage > 0:
+        approval_request_submit(access=access, kind=OVERAGE_KIND, obj=invoice, amount=invoice.overage,
+                                currency=budget.base_currency,
+                                summary=f"Overage {invoice.overage} {budget.base_currency} from {invoice}",
+                                department=invoice.department)
 
 
 @transaction.atomic
@@ -499,7 +550,7 @@ def invoice_resubmit(*, access: ProductionAccess, invoice_id: int) -> Invoice:
     invoice.status, invoice.note = Invoice.Status.SUBMITTED, ""
     invoice.save(update_fields=["status", "note", "updated_at"])
     _invoice_ask_approval(access, invoice)
-    _audit(access, "invoice.resubmit", invoice, {"total": invoice.total})
+    _audit(access, "invoice.resubmit", invoice, {"total": invoice.total, "overage": invoice.overage})
     return invoice
 
 
@@ -514,8 +565,18 @@ def invoice_url(invoice: Invoice) -> str:
 
 
 def invoice_on_approved(obj: Invoice, request: Any, actor: Any) -> None:
+    """Approved (and posted) once the "invoice" request and, when it has an overage, the
+    "budget_overage" request are both approved."""
+    from unitbase.approvals.models import ApprovalRequest
+    from unitbase.approvals.selectors import approval_latest_for
+
     invoice = Invoice.objects.select_for_update().select_related("production", "vendor").get(pk=obj.pk)
     if invoice.status != Invoice.Status.SUBMITTED:
+        return
+    approved = ApprovalRequest.Status.APPROVED
+    main = approval_latest_for(obj=invoice, kind=INVOICE_KIND)
+    overage = approval_latest_for(obj=invoice, kind=OVERAGE_KIND) if invoice.overage > 0 else None
+    if not (main and main.status == approved and (overage is None or overage.status == approved)):
         return
     budget = reporting_budget(invoice.production)
     if budget is None:
@@ -524,7 +585,7 @@ def invoice_on_approved(obj: Invoice, request: Any, actor: Any) -> None:
     invoice.save(update_fields=["status", "updated_at"])
     _invoice_post(invoice, budget, actor)
     audit_record(production_id=invoice.production_id, actor=actor, action="invoice.approve", obj=invoice,
-                 changes={"total": invoice.total, "currency": invoice.currency})
+                 changes={"total": invoice.total, "currency": invoice.currency, "overage": invoice.overage})
 
 
 def invoice_on_rejected(obj: Invoice, request: Any, actor: Any, reason: str) -> None:

@@ -22,7 +22,7 @@ from unitbase.productions.authority import Action
 from unitbase.productions.decorators import production_view
 from unitbase.productions.models import Department
 
-from . import costreport, exports, spending, svgcharts
+from . import closings, costreport, exports, spending, svgcharts
 from .forms import apply_service_errors
 from .models import (
     Budget,
@@ -429,6 +429,9 @@ def invoice_create(request, access, po_id: int):
         else:
             flag = f" It is {invoice.over_po:,.2f} over the PO." if invoice.over_po else ""
             (messages.warning if flag else messages.success)(request, f"{invoice} recorded.{flag}")
+            late = closings.late_posting_notice(access.production, invoice.date)
+            if late:
+                messages.warning(request, late)
             return redirect("budgets:po", access.production.pk, po.pk)
     return _po_page(request, access, po_id, invoice_form=form, status=422)
 
@@ -511,6 +514,13 @@ def invoice_new(request, access):
         else:
             messages.success(request, f"{invoice} recorded and sent for approval; it posts to the cost report "
                                       "when approved.")
+            if invoice.overage > 0:
+                messages.warning(request, f"It pushes the budget over by {invoice.overage:,.2f} "
+                                          f"{costreport.reporting_budget(access.production).base_currency}: it also needs overage "
+                                          "approval.")
+            late = closings.late_posting_notice(access.production, invoice.date, pending=True)
+            if late:
+                messages.warning(request, late)
             return redirect("budgets:invoice", access.production.pk, invoice.pk)
     return _invoice_form_page(request, access, header=header, formset=formset, status=422)
 
@@ -699,11 +709,13 @@ def transactions(request, access):
         form = TransactionForm(request.POST)
         if form.is_valid():
             try:
-                spending.transaction_post(access=access, **form.cleaned_data)
+                txn = spending.transaction_post(access=access, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "Transaction posted.")
+                if txn.posted_period_ending:
+                    messages.warning(request, closings.late_posting_notice(access.production, txn.date))
                 return redirect("budgets:transactions", access.production.pk)
         return _txn_page(request, access, form=form, status=422)
     return _txn_page(request, access)

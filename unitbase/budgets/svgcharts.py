@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -64,10 +65,12 @@ def budget_vs_efc_svg(report, limit: int = 14) -> SafeString:
 def weekly_spend(report) -> list[tuple[dt.date, Decimal]]:
     """Cumulative actuals at each week ending (Sunday) up to the report's week, one grouped query."""
     rows = (Transaction.objects.filter(production=report.budget.production, date__lte=report.week_ending)
-            .values("date").annotate(s=Sum("base_amount")).order_by("date"))
+            .annotate(reported=Coalesce("posted_period_ending", "date"))
+            .filter(reported__lte=report.week_ending)
+            .values("reported").annotate(s=Sum("base_amount")).order_by("reported"))
     weeks: dict[dt.date, Decimal] = {}
     for r in rows:
-        sunday = r["date"] + dt.timedelta(days=6 - r["date"].weekday())
+        sunday = r["reported"] + dt.timedelta(days=6 - r["reported"].weekday())
         weeks[sunday] = weeks.get(sunday, Decimal(0)) + (r["s"] or Decimal(0))
     running, result = Decimal(0), []
     for sunday in sorted(weeks):

@@ -82,12 +82,14 @@ def test_close_freezes_the_report_and_feeds_prior_efc(data):
     assert frozen.closing == closing
     assert [(r.code, r.atd, r.efc) for r in frozen.accounts] == [(r.code, r.atd, r.efc) for r in live.accounts]
     assert frozen.total.efc == live.total.efc == D("56125.00")
-    # ...but the live figures for that week (live=True) and the next report do.
+    # ...nor the live figures for that week: the late posting is reported in the first open period...
     assert row(costreport.cost_report(access=accountant, budget=data.budget, week_ending=WEEK, live=True),
-               "2510").atd == D("6200.00")
+               "2510").atd == D("5500.00")
     after = costreport.cost_report(access=accountant, budget=data.budget, week_ending=NEXT)
     assert after.prior_closing == closing
     r2510 = row(after, "2510")
+    assert r2510.atd == D("6200.00") + D("2000.00")  # ...where it shows in ATD and in this period
+    assert r2510.period == D("700.00") + D("2000.00")
     assert r2510.prior_efc == D("10500.00")
     assert r2510.efc == D("6200.00") + D("2000.00") + D("5000.00")  # ATD incl. 20 March + open PO; ETC 0
     assert r2510.efc_change == D("2700.00")
