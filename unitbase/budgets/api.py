@@ -103,6 +103,7 @@ class LineOut(Schema):
     currency: str
     fringes: list[str]
     fringe_group: str
+    person: str = ""
     tag_set: str
     tag_location: str
     tag_episode: str
@@ -122,6 +123,7 @@ class LineIn(Schema):
     currency: str = Field("", max_length=3, description="ISO 4217; the budget's base currency when empty")
     fringes: list[str] = Field(default_factory=list, description="Fringe codes")
     fringe_group: str = Field("", max_length=60)
+    person: str = Field("", max_length=60, description="Per-person fringe caps apply across a person's lines")
     tag_set: str = Field("", max_length=100)
     tag_location: str = Field("", max_length=100)
     tag_episode: str = Field("", max_length=20)
@@ -138,6 +140,7 @@ class LinePatch(Schema):
     currency: str | None = Field(None, max_length=3)
     fringes: list[str] | None = None
     fringe_group: str | None = Field(None, max_length=60)
+    person: str | None = Field(None, max_length=60)
     tag_set: str | None = Field(None, max_length=100)
     tag_location: str | None = Field(None, max_length=100)
     tag_episode: str | None = Field(None, max_length=20)
@@ -168,7 +171,7 @@ def _line_out(line: DetailLine, sheet: calc.TopSheet | None) -> dict:
         "id": line.pk, "account": line.account.code, "description": line.description, "amount": line.amount,
         "unit": line.unit, "x": line.x, "rate": money_str(line.rate), "currency": line.currency,
         "fringes": sorted(f.code for f in line.fringes.all()), "fringe_group": line.fringe_group,
-        "tag_set": line.tag_set, "tag_location": line.tag_location, "tag_episode": line.tag_episode,
+        "person": line.person, "tag_set": line.tag_set, "tag_location": line.tag_location, "tag_episode": line.tag_episode,
         "notes": line.notes, "revision": line.revision,
         "subtotal": money_str(result.subtotal) if result else None,
         "fringe_total": money_str(result.fringe_total) if result else None,
@@ -539,6 +542,7 @@ class FringeOut(Schema):
     rate: str
     cutoff: str | None
     cap: str | None
+    person_cap: str | None = None
 
 
 class ScheduleEffectOut(Schema):
@@ -591,7 +595,8 @@ def delete_global(request, production_id: Id, budget_id: Id, name: str, revision
 def list_fringes(request, production_id: Id, budget_id: Id):
     access = access_budget(request.user, production_id, VIEW_BUDGET)
     return [{"id": f.pk, "code": f.code, "name": f.name, "kind": f.kind, "rate": f"{f.rate.normalize():f}",
-             "cutoff": money_str(f.cutoff), "cap": money_str(f.cap)} for f in _budget(access, budget_id).fringes.all()]
+             "cutoff": money_str(f.cutoff), "cap": money_str(f.cap), "person_cap": money_str(f.person_cap)}
+            for f in _budget(access, budget_id).fringes.all()]
 
 
 def _effect_out(effect) -> dict:

@@ -140,6 +140,7 @@ class Fringe:
     rate: Decimal
     cutoff: Decimal | None = None  # percent fringes stop applying once the person's wages reach this
     cap: Decimal | None = None  # the most this fringe may cost for one person's engagement
+    person_cap: Decimal | None = None  # the most this fringe may cost for one person, all engagements
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class Line:
     unit: str = "flat"
     fringe_codes: tuple[str, ...] = ()
     fringe_group: str = ""  # lines sharing a non-blank group are one person's engagement (caps apply jointly)
+    person: str = ""  # lines sharing a non-blank person: a fringe's person_cap applies across them
     order: int = 0
 
 
@@ -320,6 +322,8 @@ def calculate(budget: BudgetInput) -> TopSheet:
     # per (fringe, engagement) running wages and fringe cost, for cutoffs and caps
     wages: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     spent: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    # per (fringe, person) fringe cost, for person caps (a line without a person has no person cap)
+    spent_person: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for line in ordered:
         if line.account_code not in accounts:
             raise CalcError(f"Line {line.key} is on unknown account {line.account_code}.")
@@ -335,6 +339,10 @@ def calculate(budget: BudgetInput) -> TopSheet:
             wages[slot] += subtotal
             if fringe.cap is not None:
                 value = min(value, max(fringe.cap - spent[slot], ZERO))
+            person = line.person.strip()
+            if fringe.person_cap is not None and person:
+                value = min(value, max(fringe.person_cap - spent_person[(code, person)], ZERO))
+                spent_person[(code, person)] += value
             spent[slot] += value
             per_fringe[code] = value
         fringe_total = sum(per_fringe.values(), ZERO)

@@ -87,6 +87,8 @@ class DetailLineForm(forms.Form):
     fringes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     fringe_group = forms.CharField(max_length=60, required=False, label="Person / engagement",
                                    help_text="Same text on several lines: fringe caps apply jointly")
+    person = forms.CharField(max_length=60, required=False, label="Person",
+                             help_text="Same name on several lines: per-person fringe caps apply across them")
     tag_set = forms.CharField(max_length=100, required=False, label="Set")
     tag_location = forms.CharField(max_length=100, required=False, label="Location")
     tag_episode = forms.CharField(max_length=20, required=False, label="Episode")
@@ -105,7 +107,7 @@ class DetailLineForm(forms.Form):
         return {
             "description": line.description, "amount": line.amount, "unit": line.unit, "x": line.x, "rate": line.rate,
             "currency": line.currency, "fringes": [f.code for f in line.fringes.all()],
-            "fringe_group": line.fringe_group, "tag_set": line.tag_set, "tag_location": line.tag_location,
+            "fringe_group": line.fringe_group, "person": line.person, "tag_set": line.tag_set, "tag_location": line.tag_location,
             "tag_episode": line.tag_episode, "notes": line.notes, "revision": line.revision,
         }
 
@@ -133,6 +135,8 @@ class FringeForm(forms.Form):
                                 help_text="Wages per person; blank = none")
     cap = forms.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0,
                              help_text="Per person per engagement; blank = none")
+    person_cap = forms.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0,
+                                    label="Cap per person", help_text="Across all a person's lines; blank = none")
 
 
 class ExchangeRateForm(forms.Form):

@@ -217,6 +217,9 @@ class Fringe(models.Model):
     cap = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                               validators=[MinValueValidator(0)],
                               help_text="Most this fringe may cost per person per engagement; blank = none")
+    person_cap = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Most this fringe may cost per person across all their lines (every engagement); blank = none")
 
     class Meta:
         ordering = ["budget", "code"]
@@ -296,6 +299,10 @@ class DetailLine(models.Model):
     fringe_group = models.CharField(
         max_length=60, blank=True,
         help_text="Lines with the same group are one person's engagement: fringe cutoffs and caps apply jointly",
+    )
+    person = models.CharField(
+        max_length=60, blank=True,
+        help_text="Who the line pays: a fringe's per-person cap applies across all of this person's lines",
     )
     tag_set = models.CharField("set", max_length=100, blank=True)
     tag_location = models.CharField("location", max_length=100, blank=True)

@@ -66,11 +66,13 @@ def budget_input(budget: Budget, global_overrides: dict[str, Decimal] | None = N
             amount=calc.resolve_value(line.amount, globals_), x=calc.resolve_value(line.x, globals_),
             rate=line.rate, currency=line.currency, unit=line.unit,
             fringe_codes=tuple(sorted(f.code for f in line.fringes.all())), fringe_group=line.fringe_group,
+            person=line.person,
             order=line.account.order * 100000 + line.order,
         ))
     return calc.BudgetInput(
         base_currency=budget.base_currency, accounts=accounts, lines=tuple(lines),
-        fringes=tuple(calc.Fringe(code=f.code, kind=f.kind, rate=f.rate, cutoff=f.cutoff, cap=f.cap)
+        fringes=tuple(calc.Fringe(code=f.code, kind=f.kind, rate=f.rate, cutoff=f.cutoff, cap=f.cap,
+                                  person_cap=f.person_cap)
                       for f in budget.fringes.all()),
         exchange_rates={r.currency: r.rate for r in budget.exchange_rates.all()},
         charges=tuple(calc.Charge(key=c.pk, name=c.name, code=c.code, kind=c.kind, rate=c.rate, amount=c.amount,

@@ -258,8 +258,8 @@ def budget_create(*, access: ProductionAccess, chart_id: int, name: str, base_cu
 
 
 LINE_FIELDS = {
-    "description", "amount", "unit", "x", "rate", "currency", "fringe_group", "tag_set", "tag_location",
-    "tag_episode", "notes", "fringe_codes", "order",
+    "description", "amount", "unit", "x", "rate", "currency", "fringe_group", "person", "tag_set",
+    "tag_location", "tag_episode", "notes", "fringe_codes", "order",
 }
 
 
@@ -298,7 +298,8 @@ def _clean_line(budget: Budget, line: DetailLine, fringe_codes: list[str] | None
 def _line_state(line: DetailLine) -> dict[str, Any]:
     return {
         "description": line.description, "amount": line.amount, "unit": line.unit, "x": line.x, "rate": line.rate,
-        "currency": line.currency, "fringes": sorted(line.fringes.values_list("code", flat=True)) if line.pk else [],
+        "currency": line.currency, "person": line.person,
+        "fringes": sorted(line.fringes.values_list("code", flat=True)) if line.pk else [],
     }
 
 
@@ -307,6 +308,7 @@ def detail_line_add(
     *, access: ProductionAccess, budget_id: int, account_id: int, description: str, rate: Decimal,
     amount: str = "1", unit: str = Unit.FLAT, x: str = "1", currency: str = "", fringe_codes: list[str] | None = None,
     fringe_group: str = "", tag_set: str = "", tag_location: str = "", tag_episode: str = "", notes: str = "",
+    person: str = "",
 ) -> DetailLine:
     budget = _budget_for_edit(access, budget_id)
     account = BudgetAccount.objects.filter(budget=budget, pk=account_id).first()
@@ -315,7 +317,7 @@ def detail_line_add(
     order = (account.lines.aggregate(m=Max("order"))["m"] or 0) + 1
     line = DetailLine(
         budget=budget, account=account, description=description.strip(), amount=amount, unit=unit, x=x,
-        rate=rate, currency=currency, fringe_group=fringe_group.strip(), tag_set=tag_set.strip(),
+        rate=rate, currency=currency, fringe_group=fringe_group.strip(), person=person.strip(), tag_set=tag_set.strip(),
         tag_location=tag_location.strip(), tag_episode=tag_episode.strip(), notes=notes, order=order,
     )
     fringes = _clean_line(budget, line, fringe_codes or [])
@@ -437,17 +439,20 @@ def charge_delete(*, access: ProductionAccess, charge_id: int, revision: int | N
     charge.delete()
 
 
-FRINGE_FIELDS = {"code", "name", "kind", "rate", "cutoff", "cap"}
+FRINGE_FIELDS = {"code", "name", "kind", "rate", "cutoff", "cap", "person_cap"}
 
 
 @transaction.atomic
 def fringe_create(*, access: ProductionAccess, budget_id: int, code: str, name: str, kind: str, rate: Decimal,
-                  cutoff: Decimal | None = None, cap: Decimal | None = None, revision: int | None = None) -> Fringe:
+                  cutoff: Decimal | None = None, cap: Decimal | None = None, person_cap: Decimal | None = None,
+                  revision: int | None = None) -> Fringe:
     budget = _budget_for_edit(access, budget_id, revision, bump=True)
-    fringe = Fringe(budget=budget, code=code.strip(), name=name.strip(), kind=kind, rate=rate, cutoff=cutoff, cap=cap)
+    fringe = Fringe(budget=budget, code=code.strip(), name=name.strip(), kind=kind, rate=rate, cutoff=cutoff, cap=cap,
+                    person_cap=person_cap)
     fringe.full_clean()
     fringe.save()
-    _audit(access, "budget_fringe.create", fringe, {"kind": kind, "rate": rate, "cutoff": cutoff, "cap": cap})
+    _audit(access, "budget_fringe.create", fringe, {"kind": kind, "rate": rate, "cutoff": cutoff, "cap": cap,
+                                                     "person_cap": person_cap})
     return fringe
 
 
@@ -540,12 +545,12 @@ def budget_revise(*, access: ProductionAccess, budget_id: int) -> Budget:
     fringes = {}
     for f in old.fringes.all():
         fringes[f.pk] = Fringe.objects.create(budget=new, code=f.code, name=f.name, kind=f.kind, rate=f.rate,
-                                              cutoff=f.cutoff, cap=f.cap)
+                                              cutoff=f.cutoff, cap=f.cap, person_cap=f.person_cap)
     for line in old.lines.prefetch_related("fringes"):
         copy = DetailLine.objects.create(
             budget=new, account=accounts[line.account_id], description=line.description, amount=line.amount,
             unit=line.unit, x=line.x, rate=line.rate, currency=line.currency, fringe_group=line.fringe_group,
-            tag_set=line.tag_set, tag_location=line.tag_location, tag_episode=line.tag_episode, notes=line.notes,
+            person=line.person, tag_set=line.tag_set, tag_location=line.tag_location, tag_episode=line.tag_episode, notes=line.notes,
             order=line.order)
         copy.fringes.set([fringes[f.pk] for f in line.fringes.all()])
     _audit(access, "budget.revise", new, {"from": str(old)})

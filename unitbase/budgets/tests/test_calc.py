@@ -137,3 +137,61 @@ def test_every_total_is_the_sum_of_its_parts(raw, contingency):
         if "PH" in r.fringes:
             by_group.setdefault(line.fringe_group or line.key, []).append(r.fringes["PH"])
     assert all(sum(v, calc.ZERO) <= D(300) for v in by_group.values())  # the PH cap per engagement
+
+
+def test_person_cap_spans_all_of_a_persons_engagements_by_hand():
+    # PEN: 10% with a 500 cap per engagement and an 800 cap per person.
+    pen = calc.Fringe("PEN", "percent", D("10"), cap=D("500"), person_cap=D("800"))
+    line = lambda key, rate, group, person, order: calc.Line(  # noqa: E731
+        key, "1301", D(1), D(1), D(rate), "USD", fringe_codes=("PEN",), fringe_group=group, person=person,
+        order=order)
+    lines = (
+        line("block1-prep", "3000", "ann-b1", "Ann", 1),  # 300.00
+        line("block1-shoot", "4000", "ann-b1", "Ann", 2),  # 400.00, engagement cap leaves 200.00
+        line("block2", "5000", "ann-b2", "Ann", 3),  # 500.00, person cap leaves 800 - 500 = 300.00
+        line("block3", "1000.05", "ann-b3", "Ann", 4),  # 100.01 (100.005 half up), person cap used up: 0.00
+        line("bob", "9000", "bob-b1", "Bob", 5),  # 900.00, engagement cap 500.00; Bob's own person cap
+        line("nobody", "9000", "", "", 6),  # no person: only the engagement cap applies
+    )
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (pen,)))
+    got = {key: sheet.lines[key].fringes["PEN"] for key in sheet.lines}
+    assert got == {"block1-prep": D("300.00"), "block1-shoot": D("200.00"), "block2": D("300.00"),
+                   "block3": D("0.00"), "bob": D("500.00"), "nobody": D("500.00")}
+    assert sheet.fringe_total == D("1800.00")
+
+
+def test_without_person_cap_lines_are_unchanged_by_person():
+    lines_with = tuple(calc.Line(i, "1301", D(1), D(1), D("5000"), "USD", fringe_codes=("PH",), person="Ann", order=i)
+                       for i in range(3))
+    lines_without = tuple(calc.Line(i, "1301", D(1), D(1), D("5000"), "USD", fringe_codes=("PH",), order=i)
+                          for i in range(3))
+    a = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines_with, FRINGES))
+    b = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines_without, FRINGES))
+    assert [r.fringes for r in a.lines.values()] == [r.fringes for r in b.lines.values()]
+
+
+person_line_st = st.tuples(money, st.sampled_from(["", "e1", "e2", "e3"]), st.sampled_from(["", "Ann", "Bob"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(person_line_st, max_size=12), st.decimals(min_value=D(0), max_value=D(2000), places=2),
+       st.decimals(min_value=D(0), max_value=D(3000), places=2))
+def test_person_and_engagement_caps_hold_and_totals_add_up(raw, cap, person_cap):
+    pen = calc.Fringe("PEN", "percent", D("12.5"), cap=cap, person_cap=person_cap)
+    lines = tuple(calc.Line(i, "1301", D(1), D(1), rate, "USD", fringe_codes=("PEN",), fringe_group=group,
+                            person=person, order=i) for i, (rate, group, person) in enumerate(raw))
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (pen,)))
+    by_person: dict = {}
+    by_engagement: dict = {}
+    for line in lines:
+        value = sheet.lines[line.key].fringes["PEN"]
+        assert value == value.quantize(calc.CENT)  # caps only remove whole cents
+        uncapped = calc.round_money(line.rate * D("12.5") / 100)
+        assert value <= max(uncapped, calc.ZERO) or value == uncapped  # a cap never adds
+        if line.person:
+            by_person[line.person] = by_person.get(line.person, calc.ZERO) + value
+        by_engagement[line.fringe_group or line.key] = by_engagement.get(line.fringe_group or line.key,
+                                                                         calc.ZERO) + value
+    assert all(total <= person_cap for total in by_person.values())
+    assert all(total <= cap for total in by_engagement.values())
+    assert sheet.fringe_total == sum((r.fringe_total for r in sheet.lines.values()), calc.ZERO)
