@@ -55,7 +55,7 @@ def test_pages_show_and_edit_person_caps(client, production, upm, budget, pen):
     lines = ann_lines(upm, budget)
     client.force_login(member(production, Role.PRODUCTION_ACCOUNTANT).user)
     setup = client.get(reverse("budgets:setup", args=[production.pk, budget.pk])).content.decode()
-    assert "Cap per person" in setup and "800.00" in setup
+    assert "Cap per person" in setup and "Cap / person" in setup and "800.00" in setup
     ok = client.post(reverse("budgets:setup_save", args=[production.pk, budget.pk, "fringe"]), {
         "revision": Fringe.objects.get().budget.revision, "fringe-code": "PEN",
         "fringe-name": "Pension", "fringe-kind": "percent", "fringe-rate": "10", "fringe-cap": "500",
