@@ -582,26 +582,43 @@ def _hard_deps(row: Row) -> list[str]:
 
 def _insert_order(rows: list[Row]) -> list[Row]:
     """Rows in bundle order, each preceded by the rows it requires (iterative depth-first).
-    Optional references to rows not yet inserted are filled in by a second pass."""
+    A required row is preceded by the rows of its model that come before it in the bundle, so the
+    new ids keep the bundle's order (an approval request pulling in invoice 2 also brings invoice 1
+    first) and a second export is byte for byte the first. Optional references to rows not yet
+    inserted are filled in by a second pass."""
     by_key = {row.key: row for row in rows}
+    same_model: dict[type[models.Model], list[Row]] = {}
+    for row in rows:
+        same_model.setdefault(row.model, []).append(row)
+    position = {row.key: i for rows_of in same_model.values() for i, row in enumerate(rows_of)}
+
+    def deps_of(row: Row):
+        for dep in _hard_deps(row):
+            target = by_key.get(dep)
+            if target is None:
+                continue  # a foundation row, already written
+            for earlier in same_model[target.model][:position[dep]]:
+                yield earlier, False  # wanted first for the order, not required
+            yield target, True
+
     order: list[Row] = []
     state: dict[str, int] = {}
     for root in rows:
         if root.key in state:
             continue
         state[root.key] = 1
-        stack = [(root, iter(_hard_deps(root)))]
+        stack = [(root, deps_of(root))]
         while stack:
             current, deps = stack[-1]
-            for dep in deps:
-                target = by_key.get(dep)
-                if target is None:
-                    continue  # a foundation row, already written
-                if state.get(dep) == 1:
-                    raise GenericBundleError([f"{current.where}: required references form a cycle through {dep!r}"])
-                if dep not in state:
-                    state[dep] = 1
-                    stack.append((target, iter(_hard_deps(target))))
+            for target, required in deps:
+                if state.get(target.key) == 1:
+                    if required:
+                        raise GenericBundleError(
+                            [f"{current.where}: required references form a cycle through {target.key!r}"])
+                    continue
+                if target.key not in state:
+                    state[target.key] = 1
+                    stack.append((target, deps_of(target)))
                     break
             else:
                 stack.pop()
