@@ -25,6 +25,52 @@ from .models import Budget, BudgetAccount, ChartOfAccounts, PurchaseOrder
 
 BUDGET_NAME = "Shooting budget"
 
+# Crew labour lines are not listed here: one line per crew member is made from the crew list (their
+# weekly rate over their engagement's working days), so the budget, the payroll deals (labour
+# commitments) and the approved timecards (labour actuals) all price the same people the same way.
+# The account of each crew member: by position, else by department (payroll's demo deals use it too).
+DEMO_POSITION_ACCOUNTS = {
+    "Line Producer": "1202", "Unit Production Manager": "2001", "Production Manager": "2001",
+    "Production Coordinator": "2004", "1st Assistant Director": "2002", "2nd Assistant Director": "2003",
+    "Script Supervisor": "2006", "Floor Runner": "2007", "Director of Photography": "3301",
+    "2nd Unit Director of Photography": "3302", "Drone Operator": "3302", "1st AC": "3303", "2nd AC": "3303",
+    "DIT": "3304", "Key Grip": "2501", "Gaffer": "3201", "Production Sound Mixer": "3401",
+    "Production Designer": "2201", "Art Director": "2202", "Props Master": "2801", "Costume Designer": "2901",
+    "Hair and Makeup Designer": "3101", "Location Manager": "3601", "Transport Captain": "3501",
+    "Marine Coordinator": "1404", "Rain and Wind Effects Supervisor": "2601",
+}
+DEMO_DEPARTMENT_ACCOUNTS = {
+    "Camera": "3303", "Grip": "2502", "Electric": "3202", "Sound": "3402", "Art": "2202", "Props": "2801",
+    "Wardrobe": "2902", "Hair and makeup": "3101", "Locations": "3601", "Transport": "3502", "Catering": "3620",
+    "Script": "2006", "Stunts": "1404", "Special effects": "2601",
+}
+
+
+def demo_crew_account(position: str, department: str) -> str:
+    return DEMO_POSITION_ACCOUNTS.get(position) or DEMO_DEPARTMENT_ACCOUNTS.get(department, "")
+
+
+def _crew_lines(production) -> list[tuple]:
+    """One budget line per crew member on a weekly rate: weeks = working days of the engagement / 5."""
+    from unitbase.people.models import CrewMember
+
+    lines = []
+    crew = (CrewMember.objects.filter(production=production, rate_unit="week").exclude(rate_amount=None)
+            .exclude(start_date=None).exclude(end_date=None).select_related("person", "position", "department")
+            .order_by("department__order", "pk"))
+    for member in crew:
+        account = demo_crew_account(member.position.name if member.position else "",
+                                    member.department.name if member.department else "")
+        if not account:
+            continue
+        days = sum(1 for n in range((member.end_date - member.start_date).days + 1)
+                   if (member.start_date + dt.timedelta(days=n)).weekday() < 5)
+        weeks = (D(days) / 5).quantize(D("0.1"))
+        lines.append((account, f"{member.position.name if member.position else 'Crew'} ({member.person.name})",
+                      str(weeks), "week", "1", str(member.rate_amount), "", ["HOL", "ENIC"], member.person.name))
+    return lines
+
+
 # (account, description, amount, unit, x, rate, currency, fringes, person)
 LINES = [
     ("1102", "Screenplay fee", "1", "flat", "1", "12000", "", [], ""),
@@ -34,25 +80,13 @@ LINES = [
     ("1402", "Supporting cast", "SHOOT_DAYS / 3", "day", "4", "450", "", ["HOL", "ENIC"], ""),
     ("1405", "Casting director", "1", "flat", "1", "4500", "", [], ""),
     ("1503", "Per diem, cast", "SHOOT_DAYS * 3", "day", "1", "35", "", [], ""),
-    ("2001", "Unit production manager", "PREP_WEEKS + SHOOT_WEEKS + 1", "week", "1", "1800", "", ["HOL", "ENIC"], "UPM"),
-    ("2002", "1st assistant director", "SHOOT_WEEKS + 3", "week", "1", "2100", "", ["HOL", "ENIC"], "1st AD"),
-    ("2003", "2nd assistant director", "SHOOT_WEEKS + 1", "week", "1", "1500", "", ["HOL", "ENIC"], ""),
-    ("2006", "Script supervisor", "SHOOT_WEEKS + 1", "week", "1", "1500", "", ["HOL", "ENIC"], ""),
-    ("2007", "Floor runners", "SHOOT_WEEKS + 1", "week", "2", "650", "", ["HOL", "ENIC"], ""),
     ("2101", "Background", "SHOOT_DAYS / 2", "day", "12", "110", "", [], ""),
-    ("2201", "Production designer", "PREP_WEEKS + SHOOT_WEEKS", "week", "1", "1900", "", ["HOL", "ENIC"], ""),
     ("2210", "Art department supplies", "1", "allow", "1", "6500", "", [], ""),
     ("2505", "Craft service", "SHOOT_DAYS", "day", "1", "120", "", [], ""),
     ("2810", "Props, purchases and hire", "1", "allow", "1", "4200", "", [], ""),
     ("2910", "Wardrobe purchases and hire", "1", "allow", "1", "3800", "", [], ""),
-    ("3101", "Hair and makeup designer", "SHOOT_WEEKS + 1", "week", "1", "1600", "", ["HOL", "ENIC"], ""),
-    ("3201", "Gaffer", "SHOOT_WEEKS + 1", "week", "1", "1700", "", ["HOL", "ENIC"], ""),
     ("3210", "Lighting package", "SHOOT_WEEKS", "week", "1", "2400", "", [], ""),
-    ("3301", "Director of photography", "SHOOT_WEEKS + 2", "week", "1", "3500", "", ["HOL", "ENIC"], "DP"),
-    ("3303", "1st and 2nd AC", "SHOOT_WEEKS + 1", "week", "1", "2900", "", ["HOL", "ENIC"], ""),
-    ("3304", "DIT", "SHOOT_WEEKS + 1", "week", "1", "1400", "", ["HOL", "ENIC"], ""),
     ("3310", "Camera package (Paris rental house)", "SHOOT_WEEKS", "week", "1", "5200", "EUR", [], ""),
-    ("3401", "Production sound mixer", "SHOOT_WEEKS + 1", "week", "1", "1800", "", ["HOL", "ENIC"], ""),
     ("3410", "Sound package", "SHOOT_WEEKS", "week", "1", "900", "", [], ""),
     ("3510", "Vans and unit vehicles", "SHOOT_WEEKS", "week", "3", "420", "", [], ""),
     ("3520", "Fuel", "SHOOT_DAYS", "day", "1", "85", "", [], ""),
@@ -147,7 +181,7 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
     services.charge_set(access=access, budget_id=budget.pk, name="Production overhead", rate=D(5),
                         basis=["production", "post"])
     accounts = {a.code: a.pk for a in BudgetAccount.objects.filter(budget=budget)}
-    for code, description, amount, unit, x, rate, currency, fringes, person in LINES:
+    for code, description, amount, unit, x, rate, currency, fringes, person in [*LINES, *_crew_lines(production)]:
         services.detail_line_add(access=access, budget_id=budget.pk, account_id=accounts[code], description=description,
                                  amount=amount, unit=unit, x=x, rate=D(rate), currency=currency,
                                  fringe_codes=fringes, fringe_group=person)

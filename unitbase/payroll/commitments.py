@@ -11,6 +11,9 @@ the rate in force on each day (the deal's rate, then its rate changes): a weekly
 daily rate one day, an hourly rate × the deal's guaranteed hours per day (10 when it has none).
 Only gross pay: fringes are left to the estimate to complete. Deals created after `as_of` commit
 nothing yet; deals without an end date cannot be valued and are left out (docs/budgets.md).
+Cast on a day rate (day performers) commit nothing: they are paid for the days they are called,
+not for every weekday of the engagement, so what they will cost is the estimate to complete's.
+Crew on a day rate are engaged for the run of the engagement and commit every working day.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ def labour_commitments(production, as_of: dt.date) -> list[Commitment]:
                 .values("deal").annotate(gross=Sum("gross")).values_list("deal", "gross").order_by())
     found = []
     for deal in deals:
+        if deal.rate_unit == PayRateUnit.DAY and deal.cast_member_id is not None:
+            continue
         engagement = deal.engagement
         if engagement.start_date is None or engagement.end_date is None:
             continue

@@ -957,17 +957,6 @@ DEMO_CAST_PACK = "uk-performer-equity-pact-style"
 # crew by position, else by department; cast by billing. Fringes go to ATL fringes (1999) for
 # above-the-line accounts, production fringes (4999) otherwise. Without an account a card is
 # approved with a note instead of posting.
-DEMO_POSITION_ACCOUNTS = {
-    "Producer": "1202", "Line Producer": "1202", "Director": "1301", "Unit Production Manager": "2001",
-    "Production Manager": "2001", "1st Assistant Director": "2002", "2nd Assistant Director": "2003",
-    "Production Coordinator": "2004", "Script Supervisor": "2006", "Floor Runner": "2007",
-}
-DEMO_CREW_ACCOUNTS = {
-    "Camera": "3303", "Grip": "2502", "Electric": "3202", "Sound": "3402", "Art": "2202", "Props": "2801",
-    "Wardrobe": "2902", "Hair and makeup": "3101", "Locations": "3601", "Transport": "3502",
-}
-
-
 def _demo_fringe_account(account: str) -> str:
     return "" if not account else "1999" if account < "2000" else "4999"
 
@@ -986,8 +975,11 @@ def demo_seed_payroll(
     production with Equity cast paid in pounds, so the UK performer pack, not SAG-AFTRA's), and each
     cast member the week's production reports have times for a card filled from them (Exhibit G),
     submitted; the first is approved. Deals carry the standard chart's budget accounts
-    (`DEMO_POSITION_ACCOUNTS`, `DEMO_CREW_ACCOUNTS`, cast 1401 principal / 1402 supporting), so
+    (`unitbase.budgets.demo.demo_crew_account`: the accounts of the demo budget's crew lines; cast
+    1401 principal / 1402 supporting), so
     approved cards post labour actuals to the budget. Safe to call again: existing deals and cards stay."""
+    from unitbase.budgets.demo import demo_crew_account
+
     # Flat fees (producer, director) are not day or weekly deals under a crew pack: no timecards.
     crew = CrewMember.objects.filter(production=access.production, rate_unit__in=("day", "week")).exclude(
         rate_amount=None).select_related(
@@ -999,8 +991,8 @@ def demo_seed_payroll(
         if deal is None:
             rate = Decimal(engagement.rate_amount)
             day_rate = (rate / 5).quantize(Decimal("0.01")) if engagement.rate_unit == "week" else rate
-            account = DEMO_POSITION_ACCOUNTS.get(engagement.position.name if engagement.position else "") or (
-                DEMO_CREW_ACCOUNTS.get(engagement.department.name if engagement.department else "", ""))
+            account = demo_crew_account(engagement.position.name if engagement.position else "",
+                                        engagement.department.name if engagement.department else "")
             deal = deal_set(access=access, crew_member=engagement, pack_id=pack_id, rate=day_rate, rate_unit="day",
                             currency=engagement.rate_currency or None, budget_account_code=account,
                             fringe_account_code=_demo_fringe_account(account))

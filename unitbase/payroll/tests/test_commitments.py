@@ -10,7 +10,7 @@ from unitbase.budgets import commitment_sources, costreport
 from unitbase.budgets.tests.test_spending import make_staff
 from unitbase.payroll.commitments import deal_value, labour_commitments
 from unitbase.payroll.models import PayrollDeal, PayrollDealRate, Timecard, TimecardStatus
-from unitbase.people.models import CrewMember, Person
+from unitbase.people.models import CastMember, CrewMember, Person
 from unitbase.productions.models import Department, Position
 
 D = Decimal
@@ -71,6 +71,21 @@ def test_deals_without_end_date_or_account_commit_nothing(staff):
     hire(staff, "Open", dt.date(2025, 3, 3), None, "5000", "week")
     hire(staff, "Uncoded", dt.date(2025, 3, 3), dt.date(2025, 3, 28), "5000", "week", account="")
     assert labour_commitments(staff.production, dt.date.today()) == []
+
+
+def test_day_performers_commit_nothing_and_day_rate_crew_commit_every_working_day(staff):
+    # A day performer is paid for the days called, not every weekday of the engagement.
+    person = Person.objects.create(production=staff.production, name="Dai")
+    cast = CastMember.objects.create(production=staff.production, person=person, character="PILOT", cast_number=9,
+                                     start_date=dt.date(2025, 3, 3), end_date=dt.date(2025, 3, 28))
+    PayrollDeal.objects.create(production=staff.production, cast_member=cast, pack_id="sag-aftra-day-performer",
+                               rate=D("1100"), rate_unit="day", currency="USD", employment_type="day_performer",
+                               budget_account_code="1403")
+    assert labour_commitments(staff.production, dt.date.today()) == []
+    # Crew on a day rate are engaged for the run: 20 working days × 300.
+    hire(staff, "Eve", dt.date(2025, 3, 3), dt.date(2025, 3, 28), "300", "day")
+    [c] = labour_commitments(staff.production, dt.date.today())
+    assert (c.account_code, c.amount) == ("3301", D("6000.00"))
 
 
 def test_fully_paid_deal_commits_nothing(staff):
