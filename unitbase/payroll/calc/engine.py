@@ -95,7 +95,8 @@ class _Clock:
         return (self.call.astimezone(_UTC) + dt.timedelta(minutes=offset)).astimezone(self.call.tzinfo)
 
     def hhmm(self, offset: int) -> str:
-        return self.at(offset).strftime("%H:%M")
+        at = self.at(offset)
+        return f"{at.hour:02d}:{at.minute:02d}"  # as strftime("%H:%M"), without its cost per pay line
 
 
 def multiplier_for(tier: Tier, day_kind: str, day_factor: Decimal) -> Decimal:
@@ -237,16 +238,14 @@ class _DayCalc:
         start = min([0, *(s for s, _ in travel)])
         end = max([wrap, *(e for _, e in travel)])
         worked = [False] * (end - start)
-        for m in range(0, wrap):
-            worked[m - start] = True
+        worked[-start:wrap - start] = [True] * wrap  # slice writes: this runs for every day of every card
         qualifying = []
         meal_rules = self.pack.meals
         for out, back in meals:
             long_enough = meal_rules is None or back - out >= meal_rules.min_minutes
             deductible = meal_rules is None or meal_rules.deductible
             if long_enough and deductible:
-                for m in range(out, back):
-                    worked[m - start] = False
+                worked[out - start:back - start] = [False] * (back - out)
             if long_enough:
                 qualifying.append((out, back))
             else:
@@ -255,8 +254,7 @@ class _DayCalc:
                     f" {meal_rules.min_minutes} min: counted as work and not as a meal"
                 )
         for s, e in travel:
-            for m in range(s, e):
-                worked[m - start] = True
+            worked[s - start:e - start] = [True] * (e - s)
         return start, wrap, worked, qualifying
 
     # tiers -------------------------------------------------------------------------------------
@@ -296,11 +294,15 @@ class _DayCalc:
         count, index, total = 0, 0, len(worked)
         while index < total:
             if not worked[index]:
-                index += 1
+                try:  # list.index scans in C; a per-minute Python loop dominated the week's time
+                    index = worked.index(True, index)
+                except ValueError:
+                    break
                 continue
-            end = index
-            while end < total and worked[end]:
-                end += 1
+            try:
+                end = worked.index(False, index)
+            except ValueError:
+                end = total
             cuts = {index, end}
             for on_worked, threshold, _, _ in checks:
                 at = index + (threshold - count) if on_worked else threshold
@@ -422,8 +424,9 @@ class _DayCalc:
             meal = next((m for m in remaining if m[0] >= 0), None)
             taken = meal[0] if meal else wrap
             ordinal = _ORDINAL[min(period, len(_ORDINAL)) - 1] if period <= len(_ORDINAL) else f"meal {period}"
-            what = f"taken {self.clock.hhmm(taken)}" if meal else f"not taken before wrap {self.clock.hhmm(wrap)}"
             if taken > due + rules.grace_minutes:
+                due_at, taken_at = self.clock.hhmm(due), self.clock.hhmm(taken)  # once, not per unit
+                what = f"taken {taken_at}" if meal else f"not taken before wrap {taken_at}"
                 delay = taken - due
                 units = math.ceil(delay / penalty.unit_minutes)
                 if penalty.type == "one_hour_regular_pay":
@@ -432,10 +435,10 @@ class _DayCalc:
                         units_today += 1
                         self.add(PayLine(
                             self.rid("meal_penalty"), "meal_penalty", round_money(self.rates.hourly),
-                            f"Meal premium: {ordinal} meal due {self.clock.hhmm(due)}, {what};"
+                            f"Meal premium: {ordinal} meal due {due_at}, {what};"
                             f" one hour at the regular rate {_fmt_money(self.rates.hourly)}",
                             hours=Decimal(1), rate=self.rates.hourly,
-                            inputs={"due": self.clock.hhmm(due), "taken": self.clock.hhmm(taken)},
+                            inputs={"due": due_at, "taken": taken_at},
                         ))
                 else:
                     for unit in range(1, units + 1):
@@ -452,9 +455,9 @@ class _DayCalc:
                             extra += f"; penalty {week_count} this week, paid at the hourly rate"
                         self.add(PayLine(
                             self.rid("meal_penalty"), "meal_penalty", round_money(amount),
-                            f"Meal penalty {unit}: {ordinal} meal due {self.clock.hhmm(due)}, {what}{extra}",
+                            f"Meal penalty {unit}: {ordinal} meal due {due_at}, {what}{extra}",
                             inputs={
-                                "due": self.clock.hhmm(due), "taken": self.clock.hhmm(taken),
+                                "due": due_at, "taken": taken_at,
                                 "unit": str(unit), "unit_minutes": str(penalty.unit_minutes),
                                 "grace_minutes": str(rules.grace_minutes),
                             },
