@@ -247,10 +247,20 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
     # The DP's camera assistants ran a day over each week: the accountant expects 1,800 more to come.
     spending.cost_estimate_set(access=upm, budget_id=budget.pk, account_code="3303", etc=D("4800"),
                                note="Extra day per week for the 2nd AC")
-    # The first shoot week is closed, so the latest report shows each account's change in EFC since.
-    from .closings import cost_report_close
-
-    cost_report_close(access=upm, budget_id=budget.pk, note="Shoot week 1",
-                      week_ending=shoot_start + dt.timedelta(days=6 - shoot_start.weekday()))
     budget.refresh_from_db()
     return budget
+
+
+def demo_close_first_week(*, access: ProductionAccess, shoot_start: dt.date | None = None) -> None:
+    """The accountant closes the first shoot week, once its timecards have posted, so the latest
+    report shows each account's change in EFC since (idempotent)."""
+    from .closings import cost_report_close
+    from .models import CostReportClosing
+
+    shoot_start = shoot_start or dt.date(2027, 3, 1)
+    budget = Budget.objects.filter(production=access.production, name=BUDGET_NAME).order_by("version").first()
+    week_ending = shoot_start + dt.timedelta(days=6 - shoot_start.weekday())
+    if budget is None or CostReportClosing.objects.filter(production=access.production, week_ending=week_ending).exists():
+        return
+    upm = _members(access.production).get(Role.UPM, access)
+    cost_report_close(access=upm, budget_id=budget.pk, note="Shoot week 1", week_ending=week_ending)

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from unitbase.budgets.demo import demo_seed_budget
+from unitbase.budgets.demo import demo_close_first_week, demo_seed_budget
 from unitbase.callsheets.services import demo_seed_callsheets
 from unitbase.core.audit import audit_record, diff_fields
 from unitbase.locations.services import locations_demo_hold, locations_demo_seed
@@ -148,6 +148,8 @@ def demo_create() -> tuple[Production, bool]:
     # First shoot week's timecards: crew deals under the UK crew pack, cast under the UK performer pack
     # with times from the production report; some submitted, the PM approves what they may.
     demo_seed_payroll(access=as_upm, week_ending=data.SHOOT_START + timedelta(days=5), approver=as_pm)
+    # With the week's labour posted, the accountant closes the first shoot week.
+    demo_close_first_week(access=as_producer, shoot_start=data.SHOOT_START)
 
     # A few changes a real office makes in prep, so the audit trail and members page have content.
     authority_rule_set(access=as_producer, action=Action.APPROVE_PURCHASE, role=Role.DEPARTMENT_HEAD,
