@@ -2,15 +2,12 @@
 
 import random
 import time
-from pathlib import Path
 
 import pytest
 
 from unitbase.scheduling.solver.bounds import decomposition_bound, precedence_closure, sub_bound
 from unitbase.scheduling.solver.mssp import read_mssp, solve_mssp
 from unitbase.scheduling.solver.sequencing import SeqProblem, dp_solve
-
-BENCH = Path(__file__).resolve().parents[4] / "shared" / "bench" / "mssp"
 
 
 def _random_problem(rng: random.Random, n: int) -> SeqProblem:
@@ -48,10 +45,10 @@ def test_bound_is_valid_on_random_instances():
         assert problem.work_cost() <= bound <= optimum
 
 
-@pytest.mark.skipif(not (BENCH / "movie50.txt").exists(), reason="shared benchmark files not present")
 @pytest.mark.parametrize("name", ["movie50", "movie100"])
-def test_mssp_reports_a_non_trivial_bound(name):
-    inst = read_mssp(BENCH / f"{name}.txt")
+def test_mssp_reports_a_non_trivial_bound(shared_dir, name):
+    # shared_dir skips with a reason without ../shared, and fails under UNITBASE_REQUIRE_SHARED=1.
+    inst = read_mssp(shared_dir / "bench" / "mssp" / f"{name}.txt")
     res = solve_mssp(inst, time_limit=4)
     assert res.status == "feasible"
     assert 0 < res.bound <= res.objective
