@@ -137,7 +137,7 @@ def main() -> int:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        from unitbase.budgets import costreport, exports
+        from unitbase.budgets import costreport, costreport_exports
 
         t0 = time.perf_counter()
         big = build(args.transactions, 2000, 300, seed=1)
@@ -175,7 +175,7 @@ def main() -> int:
             rows.append((label, cold_ms, compute_ms, len(ctx), page_ms, len(page_ctx), sheet_cold_ms, sheet_ms,
                          report.total.atd))
             if args.pdf and budget is big[2]:
-                Path(args.pdf).write_bytes(exports.cost_report_pdf_bytes(report))
+                Path(args.pdf).write_bytes(costreport_exports.pdf_bytes(report))
                 print(f"wrote {args.pdf}")
         vendor = connection.vendor
         print(f"database: {vendor}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")

@@ -159,29 +159,3 @@ def cost_report_rows(report, include_empty: bool = False) -> list[tuple[str, str
     return rows
 
 
-# The cost report's own exports (prior EFC, closed periods, the financier summary) live in
-# costreport_exports.py; these names stay for older callers.
-
-
-def cost_report_workbook(report) -> Workbook:
-    from .costreport_exports import workbook as cost_workbook
-
-    return cost_workbook(report)
-
-
-def cost_report_xlsx_response(report) -> HttpResponse:
-    from .costreport_exports import xlsx_response
-
-    return xlsx_response(report)
-
-
-def cost_report_pdf_bytes(report) -> bytes:
-    from .costreport_exports import pdf_bytes
-
-    return pdf_bytes(report)
-
-
-def cost_report_pdf_response(report) -> HttpResponse:
-    from .costreport_exports import pdf_response
-
-    return pdf_response(report)

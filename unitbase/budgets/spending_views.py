@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,10 +22,9 @@ from unitbase.productions.authority import Action
 from unitbase.productions.decorators import production_view
 from unitbase.productions.models import Department
 
-from . import closings, costreport, exports, spending, svgcharts
+from . import closings, costreport, spending
 from .forms import apply_service_errors
 from .models import (
-    Budget,
     HotCostDay,
     Invoice,
     Payment,
@@ -216,13 +215,6 @@ class TransactionForm(forms.Form):
     source = forms.ChoiceField(choices=Transaction.Source.choices, initial=Transaction.Source.MANUAL)
     reference = forms.CharField(max_length=80, required=False)
     description = forms.CharField(max_length=200, required=False)
-
-
-class EstimateForm(forms.Form):
-    account_code = forms.CharField(max_length=20, label="Account")
-    etc = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label="Estimate to complete",
-                             help_text="Blank: back to the default (budget − total cost, at least 0)")
-    note = forms.CharField(max_length=200, required=False)
 
 
 class HotCostForm(forms.ModelForm):
@@ -743,72 +735,3 @@ def hot_cost(request, access):
         day.cumulative = running
     return render(request, "budgets/hotcost.html", {"days": days, "form": form,
                                                     "can_edit_budget": access.can(Action.EDIT_BUDGET)}, status=status)
-
-
-# --- cost report ----------------------------------------------------------------------------------
-
-
-def _week(request, production) -> tuple[dt.date, str]:
-    raw = request.GET.get("week", "")
-    try:
-        week = dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return costreport.default_week(production), "Enter the week ending as a date (YYYY-MM-DD); showing this week."
-    return week or costreport.default_week(production), ""
-
-
-def _report(request, access, budget_id):
-    try:
-        budget = Budget.objects.select_related("production").get(production=access.production, pk=budget_id)
-    except ObjectDoesNotExist:
-        raise Http404("No such budget.") from None
-    week, warning = _week(request, access.production)
-    return costreport.cost_report(access=access, budget=budget, week_ending=week), warning
-
-
-@spending_view(VIEW_BUDGET, guard=access_budget)
-def cost_report(request, access, budget_id: int):
-    return _cost_report_page(request, access, budget_id)
-
-
-def _cost_report_page(request, access, budget_id: int, form=None, status=200):
-    report, warning = _report(request, access, budget_id)
-    return render(request, "budgets/costreport.html", {
-        "report": report, "budget": report.budget, "warning": warning, "show_all": request.GET.get("all") == "1",
-        "rows": exports.cost_report_rows(report, include_empty=request.GET.get("all") == "1"),
-        "columns": exports.COST_COLUMNS, "query": request.GET.urlencode(),
-        "can_edit": access.can(Action.EDIT_BUDGET), "form": form or EstimateForm(),
-        "chart_efc": svgcharts.budget_vs_efc_svg(report), "chart_spend": svgcharts.spend_over_time_svg(report),
-    }, status=status)
-
-
-@spending_view(VIEW_BUDGET, guard=access_budget)
-def cost_report_pdf(request, access, budget_id: int):
-    report, _ = _report(request, access, budget_id)
-    return exports.cost_report_pdf_response(report)
-
-
-@spending_view(VIEW_BUDGET, guard=access_budget)
-def cost_report_xlsx(request, access, budget_id: int):
-    report, _ = _report(request, access, budget_id)
-    return exports.cost_report_xlsx_response(report)
-
-
-@spending_view(Action.EDIT_BUDGET, guard=access_budget)
-@require_POST
-def cost_estimate(request, access, budget_id: int):
-    form = EstimateForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            spending.cost_estimate_set(access=access, budget_id=budget_id, account_code=d["account_code"],
-                                       etc=d["etc"], note=d["note"])
-        except Budget.DoesNotExist:
-            raise Http404("No such budget.") from None
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Estimate to complete for {d['account_code']} saved.")
-            query = f"?{request.GET.urlencode()}" if request.GET else ""
-            return redirect(reverse("budgets:cost_report", args=[access.production.pk, budget_id]) + query)
-    return _cost_report_page(request, access, budget_id, form=form, status=422)
