@@ -543,6 +543,7 @@ class FringeOut(Schema):
     cutoff: str | None
     cap: str | None
     person_cap: str | None = None
+    person_cutoff: str | None = None
 
 
 class ScheduleEffectOut(Schema):
@@ -594,9 +595,57 @@ def delete_global(request, production_id: Id, budget_id: Id, name: str, revision
 @router.get("/{production_id}/budgets/{budget_id}/fringes", response=list[FringeOut])
 def list_fringes(request, production_id: Id, budget_id: Id):
     access = access_budget(request.user, production_id, VIEW_BUDGET)
-    return [{"id": f.pk, "code": f.code, "name": f.name, "kind": f.kind, "rate": f"{f.rate.normalize():f}",
-             "cutoff": money_str(f.cutoff), "cap": money_str(f.cap), "person_cap": money_str(f.person_cap)}
-            for f in _budget(access, budget_id).fringes.all()]
+    return [_fringe_out(f) for f in _budget(access, budget_id).fringes.all()]
+
+
+class FringeIn(Schema):
+    name: str = Field(..., max_length=120)
+    kind: Literal["percent", "flat"] = "percent"
+    rate: Decimal = Field(..., max_digits=12, decimal_places=4)
+    cutoff: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    person_cutoff: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    cap: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    person_cap: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    revision: int | None = None
+
+
+def _fringe_out(f) -> dict:
+    return {"id": f.pk, "code": f.code, "name": f.name, "kind": f.kind, "rate": f"{f.rate.normalize():f}",
+            "cutoff": money_str(f.cutoff), "cap": money_str(f.cap), "person_cap": money_str(f.person_cap),
+            "person_cutoff": money_str(f.person_cutoff)}
+
+
+@router.put("/{production_id}/budgets/{budget_id}/fringes/{code}", response={200: FringeOut, 409: ErrorOut})
+def set_fringe(request, production_id: Id, budget_id: Id, code: str, payload: FringeIn):
+    """Create or change the fringe with this code; every line applying it recalculates (422 on a bad
+    value: a negative rate, a percentage over 100, a cutoff on a flat fringe)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    budget = _budget(access, budget_id)
+    data = payload.dict(exclude={"revision"})
+    try:
+        existing = budget.fringes.filter(code=code.strip()).first()
+        if existing:
+            fringe = services.fringe_update(access=access, fringe_id=existing.pk, revision=payload.revision, **data)
+        else:
+            fringe = services.fringe_create(access=access, budget_id=budget.pk, code=code, revision=payload.revision,
+                                            **data)
+    except services.BudgetConflict as exc:
+        return _conflict(exc)
+    return _fringe_out(fringe)
+
+
+@router.delete("/{production_id}/budgets/{budget_id}/fringes/{code}", response={204: None, 409: ErrorOut})
+def delete_fringe(request, production_id: Id, budget_id: Id, code: str, revision: int | None = None):
+    """Remove the fringe from the budget and from every line applying it."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    fringe = _budget(access, budget_id).fringes.filter(code=code).first()
+    if fringe is None:
+        raise Http404(f"No fringe {code} in this budget.")
+    try:
+        services.fringe_delete(access=access, fringe_id=fringe.pk, revision=revision)
+    except services.BudgetConflict as exc:
+        return _conflict(exc)
+    return Status(204, None)
 
 
 def _effect_out(effect) -> dict:

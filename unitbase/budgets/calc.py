@@ -141,6 +141,7 @@ class Fringe:
     cutoff: Decimal | None = None  # percent fringes stop applying once the person's wages reach this
     cap: Decimal | None = None  # the most this fringe may cost for one person's engagement
     person_cap: Decimal | None = None  # the most this fringe may cost for one person, all engagements
+    person_cutoff: Decimal | None = None  # percent fringes stop once the person's wages, all engagements, reach this
 
 
 @dataclass(frozen=True)
@@ -299,13 +300,17 @@ def line_subtotals(line: Line, exchange_rates: dict[str, Decimal], base_currency
     return round_money(exact), round_money(exact * fx)
 
 
-def _fringe_raw(fringe: Fringe, line: Line, subtotal: Decimal, wages_so_far: Decimal) -> Decimal:
-    """The line's fringe before the per-engagement cap, rounded to the cent."""
+def _fringe_raw(fringe: Fringe, line: Line, subtotal: Decimal, wages_so_far: Decimal,
+                person_wages_so_far: Decimal | None = None) -> Decimal:
+    """The line's fringe before the caps, rounded to the cent. `person_wages_so_far` is None for a
+    line without a person (no per-person cutoff then)."""
     if fringe.kind == "percent":
         base = subtotal
         if fringe.cutoff is not None:
             room = max(fringe.cutoff - wages_so_far, ZERO)
             base = min(max(subtotal, ZERO), room) if subtotal > 0 else subtotal
+        if fringe.person_cutoff is not None and person_wages_so_far is not None and subtotal > 0:
+            base = min(base, max(fringe.person_cutoff - person_wages_so_far, ZERO))
         return round_money(base * fringe.rate / HUNDRED)
     hours = UNIT_HOURS.get(line.unit)
     if hours is None:
@@ -322,24 +327,29 @@ def calculate(budget: BudgetInput) -> TopSheet:
     # per (fringe, engagement) running wages and fringe cost, for cutoffs and caps
     wages: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     spent: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    # per (fringe, person) fringe cost, for person caps (a line without a person has no person cap)
+    # per (fringe, person) wages and fringe cost, for person cutoffs and caps (a line without a
+    # person has neither)
+    wages_person: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     spent_person: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for line in ordered:
         if line.account_code not in accounts:
             raise CalcError(f"Line {line.key} is on unknown account {line.account_code}.")
         own, subtotal = line_subtotals(line, budget.exchange_rates, budget.base_currency)
         engagement = line.fringe_group or f"line:{line.key}"
+        person = line.person.strip()
         per_fringe: dict[str, Decimal] = {}
         for code in line.fringe_codes:
             fringe = fringes.get(code)
             if fringe is None:
                 raise CalcError(f"Line {line.key} applies unknown fringe {code}.")
             slot = (code, engagement)
-            value = _fringe_raw(fringe, line, subtotal, wages[slot])
+            value = _fringe_raw(fringe, line, subtotal, wages[slot],
+                                wages_person[(code, person)] if person else None)
             wages[slot] += subtotal
+            if person:
+                wages_person[(code, person)] += subtotal
             if fringe.cap is not None:
                 value = min(value, max(fringe.cap - spent[slot], ZERO))
-            person = line.person.strip()
             if fringe.person_cap is not None and person:
                 value = min(value, max(fringe.person_cap - spent_person[(code, person)], ZERO))
                 spent_person[(code, person)] += value

@@ -57,7 +57,7 @@ def workbook(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]]) -
     detail = wb.create_sheet("Detail")
     header = ["Acct", "Account", "Description", "Amount", "Units", "X", "Rate", "Currency",
               f"Subtotal ({budget.base_currency})", "Fringes", "Fringe codes", f"Total ({budget.base_currency})",
-              "Set", "Location", "Episode", "Notes"]
+              "Set", "Location", "Episode", "Notes", "Person", "Engagement"]
     detail.append(header)
     for cell in detail[1]:
         cell.font = Font(bold=True)
@@ -69,14 +69,15 @@ def workbook(budget: Budget, sheet: calc.TopSheet, rows: list[dict[str, Any]]) -
             line.account.code, line.account.name, line.description, line.amount, line.get_unit_display(), line.x,
             line.rate, line.currency, result.subtotal, result.fringe_total,
             ", ".join(sorted(f.code for f in line.fringes.all())), result.total,
-            line.tag_set, line.tag_location, line.tag_episode, line.notes,
+            line.tag_set, line.tag_location, line.tag_episode, line.notes, line.person, line.fringe_group,
         ])
     for row in detail.iter_rows(min_row=2):
         for idx in (6, 8, 9, 11):
             row[idx].number_format = MONEY
         for idx in (3, 5):
             row[idx].alignment = Alignment(horizontal="right")
-    for letter, width in zip("ABCDEFGHIJKLMNOP", (8, 28, 34, 10, 8, 8, 12, 9, 15, 12, 14, 15, 14, 14, 9, 30), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQR", (8, 28, 34, 10, 8, 8, 12, 9, 15, 12, 14, 15, 14, 14, 9, 30, 20, 20),
+                             strict=True):
         detail.column_dimensions[letter].width = width
     detail.freeze_panes = "A2"
     return wb

@@ -132,11 +132,14 @@ class FringeForm(forms.Form):
     kind = forms.ChoiceField(choices=Fringe.Kind.choices)
     rate = forms.DecimalField(max_digits=12, decimal_places=4, min_value=0, help_text="% or amount per hour")
     cutoff = forms.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0,
-                                help_text="Wages per person; blank = none")
+                                label="Cutoff per engagement", help_text="Wages per engagement; blank = none")
     cap = forms.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0,
                              help_text="Per person per engagement; blank = none")
     person_cap = forms.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0,
                                     label="Cap per person", help_text="Across all a person's lines; blank = none")
+    person_cutoff = forms.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0,
+                                       label="Cutoff per person",
+                                       help_text="Wages across all a person's lines; blank = none")
 
 
 class ExchangeRateForm(forms.Form):

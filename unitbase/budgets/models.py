@@ -213,13 +213,17 @@ class Fringe(models.Model):
                                help_text="A percentage (6.2 = 6.2%) or an amount per hour in base currency")
     cutoff = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                                  validators=[MinValueValidator(0)],
-                                 help_text="Wages per person after which a percent fringe stops; blank = none")
+                                 help_text="Wages per person per engagement after which a percent fringe stops; blank = none")
     cap = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                               validators=[MinValueValidator(0)],
                               help_text="Most this fringe may cost per person per engagement; blank = none")
     person_cap = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
         help_text="Most this fringe may cost per person across all their lines (every engagement); blank = none")
+    person_cutoff = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Wages per person across all their lines (every engagement) after which a percent fringe "
+                  "stops; blank = none")
 
     class Meta:
         ordering = ["budget", "code"]
@@ -233,6 +237,8 @@ class Fringe(models.Model):
             raise ValidationError({"rate": "A percentage cannot be over 100."})
         if self.kind == self.Kind.FLAT and self.cutoff is not None:
             raise ValidationError({"cutoff": "A wage cutoff only applies to percent fringes; use a cap."})
+        if self.kind == self.Kind.FLAT and self.person_cutoff is not None:
+            raise ValidationError({"person_cutoff": "A wage cutoff only applies to percent fringes; use a cap."})
 
 
 class ExchangeRate(models.Model):
@@ -302,7 +308,7 @@ class DetailLine(models.Model):
     )
     person = models.CharField(
         max_length=60, blank=True,
-        help_text="Who the line pays: a fringe's per-person cap applies across all of this person's lines",
+        help_text="Who the line pays: a fringe's per-person cap and cutoff apply across all of this person's lines",
     )
     tag_set = models.CharField("set", max_length=100, blank=True)
     tag_location = models.CharField("location", max_length=100, blank=True)

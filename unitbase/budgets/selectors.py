@@ -72,7 +72,7 @@ def budget_input(budget: Budget, global_overrides: dict[str, Decimal] | None = N
     return calc.BudgetInput(
         base_currency=budget.base_currency, accounts=accounts, lines=tuple(lines),
         fringes=tuple(calc.Fringe(code=f.code, kind=f.kind, rate=f.rate, cutoff=f.cutoff, cap=f.cap,
-                                  person_cap=f.person_cap)
+                                  person_cap=f.person_cap, person_cutoff=f.person_cutoff)
                       for f in budget.fringes.all()),
         exchange_rates={r.currency: r.rate for r in budget.exchange_rates.all()},
         charges=tuple(calc.Charge(key=c.pk, name=c.name, code=c.code, kind=c.kind, rate=c.rate, amount=c.amount,

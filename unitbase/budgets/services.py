@@ -108,14 +108,16 @@ CHART_CSV_COLUMNS = ["code", "name", "category", "level"]
 
 
 def xlsx_to_csv_text(data: bytes) -> str:
-    """The first sheet of an XLSX workbook as CSV text (numbers written without float noise), so an
-    XLSX import goes through exactly the same checks as a CSV one."""
+    """The sheet named "Detail" (as in our own XLSX export), else the first sheet, of an XLSX
+    workbook as CSV text (numbers written without float noise), so an XLSX import goes through
+    exactly the same checks as a CSV one."""
     from openpyxl import load_workbook
 
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB."})
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book["Detail"] if "Detail" in book.sheetnames else book.worksheets[0]
         out = io.StringIO()
         writer = csv.writer(out)
         for count, row in enumerate(sheet.iter_rows(values_only=True)):
@@ -130,11 +132,12 @@ def xlsx_to_csv_text(data: bytes) -> str:
     return out.getvalue()
 
 
-def _csv_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _csv_rows(text: str, columns: list[str], aliases: dict[str, str] | None = None) -> list[tuple[int, dict[str, str]]]:
     if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
         raise ValidationError({"file": f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB."})
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    header = [(aliases or {}).get(h, h) for h in header]
     missing = [c for c in columns if c not in header]
     if missing:
         raise ValidationError({"file": f"Row 1 (header): missing column(s) {', '.join(missing)}; "
@@ -439,20 +442,20 @@ def charge_delete(*, access: ProductionAccess, charge_id: int, revision: int | N
     charge.delete()
 
 
-FRINGE_FIELDS = {"code", "name", "kind", "rate", "cutoff", "cap", "person_cap"}
+FRINGE_FIELDS = {"code", "name", "kind", "rate", "cutoff", "cap", "person_cap", "person_cutoff"}
 
 
 @transaction.atomic
 def fringe_create(*, access: ProductionAccess, budget_id: int, code: str, name: str, kind: str, rate: Decimal,
                   cutoff: Decimal | None = None, cap: Decimal | None = None, person_cap: Decimal | None = None,
-                  revision: int | None = None) -> Fringe:
+                  person_cutoff: Decimal | None = None, revision: int | None = None) -> Fringe:
     budget = _budget_for_edit(access, budget_id, revision, bump=True)
     fringe = Fringe(budget=budget, code=code.strip(), name=name.strip(), kind=kind, rate=rate, cutoff=cutoff, cap=cap,
-                    person_cap=person_cap)
+                    person_cap=person_cap, person_cutoff=person_cutoff)
     fringe.full_clean()
     fringe.save()
     _audit(access, "budget_fringe.create", fringe, {"kind": kind, "rate": rate, "cutoff": cutoff, "cap": cap,
-                                                     "person_cap": person_cap})
+                                                     "person_cap": person_cap, "person_cutoff": person_cutoff})
     return fringe
 
 
@@ -545,7 +548,8 @@ def budget_revise(*, access: ProductionAccess, budget_id: int) -> Budget:
     fringes = {}
     for f in old.fringes.all():
         fringes[f.pk] = Fringe.objects.create(budget=new, code=f.code, name=f.name, kind=f.kind, rate=f.rate,
-                                              cutoff=f.cutoff, cap=f.cap, person_cap=f.person_cap)
+                                              cutoff=f.cutoff, cap=f.cap, person_cap=f.person_cap,
+                                              person_cutoff=f.person_cutoff)
     for line in old.lines.prefetch_related("fringes"):
         copy = DetailLine.objects.create(
             budget=new, account=accounts[line.account_id], description=line.description, amount=line.amount,
@@ -558,17 +562,25 @@ def budget_revise(*, access: ProductionAccess, budget_id: int) -> Budget:
 
 
 IMPORT_COLUMNS = ["account code", "description", "amount", "units", "x", "rate", "currency"]
+# Optional columns (as the XLSX export's "Detail" sheet writes them) -> detail_line_add's argument.
+IMPORT_OPTIONAL_COLUMNS = {
+    "person": "person", "engagement": "fringe_group", "fringe codes": "fringe_codes", "set": "tag_set",
+    "location": "tag_location", "episode": "tag_episode", "notes": "notes",
+}
+IMPORT_ALIASES = {"acct": "account code", "person / engagement": "engagement"}
 
 
 @transaction.atomic
 def detail_lines_import_csv(*, access: ProductionAccess, budget_id: int, text: str) -> int:
     """Add detail lines from CSV (columns: account code, description, amount, units, x, rate,
-    currency). Every row is imported or none is; the refusal lists every bad row with its number,
-    column and problem. (XLSX: convert with `xlsx_to_csv_text` first.)"""
+    currency; optionally person, engagement, fringe codes, set, location, episode, notes, so the
+    XLSX export's "Detail" sheet reads back). Every row is imported or none is; the refusal lists
+    every bad row with its number, column and problem. (XLSX: convert with `xlsx_to_csv_text` first.)"""
     budget = _budget_for_edit(access, budget_id)
-    rows = _csv_rows(text, IMPORT_COLUMNS)
+    rows = _csv_rows(text, IMPORT_COLUMNS, IMPORT_ALIASES)
     accounts = {a.code: a for a in budget.accounts.all()}
-    column_of = {"account": "account code", "units": "units", "unit": "units"}
+    column_of = {"account": "account code", "units": "units", "unit": "units", "fringes": "fringe codes",
+                 **{field: column for column, field in IMPORT_OPTIONAL_COLUMNS.items()}}
     count = 0
     problems: list[str] = []
     for number, row in rows:
@@ -577,6 +589,8 @@ def detail_lines_import_csv(*, access: ProductionAccess, budget_id: int, text: s
             problems.append(f"Row {number}, column account code: no account {row['account code']!r} in this budget.")
             continue
         unit = row["units"].lower() or Unit.FLAT
+        optional = {field: row.get(column, "") for column, field in IMPORT_OPTIONAL_COLUMNS.items()}
+        optional["fringe_codes"] = [c for c in optional["fringe_codes"].split(",") if c.strip()]
         rate = row["rate"].replace(",", "")
         try:
             rate_value = Decimal(rate)
@@ -592,7 +606,7 @@ def detail_lines_import_csv(*, access: ProductionAccess, budget_id: int, text: s
         try:
             detail_line_add(access=access, budget_id=budget.pk, account_id=account.pk, description=row["description"],
                             amount=row["amount"] or "1", unit=unit, x=row["x"] or "1", rate=rate_value,
-                            currency=row["currency"])
+                            currency=row["currency"], **optional)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 problems.append(f"Row {number}, column {column_of.get(field, field)}: {' '.join(messages)}")

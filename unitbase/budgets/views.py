@@ -557,4 +557,6 @@ def import_lines(request, access: ProductionAccess, budget_id: int):
                 messages.success(request, f"{count} line{'s' if count != 1 else ''} imported.")
                 return redirect("budgets:topsheet", access.production.pk, budget.pk)
     return render(request, "budgets/import.html", {"budget": budget, "form": form,
-                                                   "columns": services.IMPORT_COLUMNS}, status=status)
+                                                   "columns": services.IMPORT_COLUMNS,
+                                                   "optional_columns": list(services.IMPORT_OPTIONAL_COLUMNS)},
+                  status=status)

@@ -195,3 +195,59 @@ def test_person_and_engagement_caps_hold_and_totals_add_up(raw, cap, person_cap)
     assert all(total <= person_cap for total in by_person.values())
     assert all(total <= cap for total in by_engagement.values())
     assert sheet.fringe_total == sum((r.fringe_total for r in sheet.lines.values()), calc.ZERO)
+
+
+def test_person_cutoff_stops_the_wage_base_across_a_persons_engagements_by_hand():
+    # PEN: 10%, wage cutoff 7,000 per engagement and 10,000 per person (all engagements).
+    pen = calc.Fringe("PEN", "percent", D("10"), cutoff=D("7000"), person_cutoff=D("10000"))
+    line = lambda key, rate, group, person, order: calc.Line(  # noqa: E731
+        key, "1301", D(1), D(1), D(rate), "USD", fringe_codes=("PEN",), fringe_group=group, person=person,
+        order=order)
+    lines = (
+        line("ann-prep", "6000", "ann-b1", "Ann", 1),  # base 6,000 -> 600.00
+        line("ann-shoot", "3000", "ann-b1", "Ann", 2),  # engagement room 1,000 -> 100.00
+        line("ann-b2", "5000", "ann-b2", "Ann", 3),  # Ann has 9,000 of wages: person room 1,000 -> 100.00
+        line("ann-b3", "2000.05", "ann-b3", "Ann", 4),  # Ann's 10,000 reached: 0.00
+        line("bob", "12000", "bob-b1", "Bob", 5),  # engagement cutoff first: 7,000 -> 700.00
+        line("bob-b2", "3333.33", "bob-b2", "Bob", 6),  # Bob at 12,000 of wages: past his 10,000 -> 0.00
+        line("nobody", "12000", "", "", 7),  # no person: only the engagement cutoff, 700.00
+    )
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (pen,)))
+    got = {key: sheet.lines[key].fringes["PEN"] for key in sheet.lines}
+    assert got == {"ann-prep": D("600.00"), "ann-shoot": D("100.00"), "ann-b2": D("100.00"), "ann-b3": D("0.00"),
+                   "bob": D("700.00"), "bob-b2": D("0.00"), "nobody": D("700.00")}
+    assert sheet.fringe_total == D("2200.00")
+
+
+def test_person_cutoff_rounds_once_and_combines_with_the_person_cap_by_hand():
+    # 6.2% with a person cutoff of 1,000.10 and a person cap of 50: Cy's first line 999.99 -> 62.00 (61.99938
+    # half up) capped at 50.00; second line 500: room 0.11 -> 0.0068 -> 0.01, cap used up -> 0.00.
+    fica = calc.Fringe("FICA", "percent", D("6.2"), person_cutoff=D("1000.10"), person_cap=D("50"))
+    lines = (calc.Line(1, "1301", D(1), D(1), D("999.99"), "USD", fringe_codes=("FICA",), person="Cy", order=1),
+             calc.Line(2, "1301", D(1), D(1), D("500"), "USD", fringe_codes=("FICA",), person="Cy", order=2))
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (fica,)))
+    assert [sheet.lines[k].fringes["FICA"] for k in (1, 2)] == [D("50.00"), D("0.00")]
+    uncapped = calc.Fringe("FICA", "percent", D("6.2"), person_cutoff=D("1000.10"))
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (uncapped,)))
+    assert [sheet.lines[k].fringes["FICA"] for k in (1, 2)] == [D("62.00"), D("0.01")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(person_line_st, max_size=12), st.decimals(min_value=D(0), max_value=D(30000), places=2))
+def test_person_cutoff_bounds_each_persons_fringe(raw, person_cutoff):
+    # Wages only (a credit line lowers the wages counted so far, as it does for the engagement cutoff).
+    pen = calc.Fringe("PEN", "percent", D("12.5"), person_cutoff=person_cutoff)
+    lines = tuple(calc.Line(i, "1301", D(1), D(1), abs(rate), "USD", fringe_codes=("PEN",), fringe_group=group,
+                            person=person, order=i) for i, (rate, group, person) in enumerate(raw))
+    sheet = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (pen,)))
+    plain = calc.calculate(calc.BudgetInput("USD", ACCOUNTS, lines, (calc.Fringe("PEN", "percent", D("12.5")),)))
+    positive: dict = {}
+    for line in lines:
+        value = sheet.lines[line.key].fringes["PEN"]
+        if not line.person:  # no person: the person cutoff does not apply
+            assert value == plain.lines[line.key].fringes["PEN"]
+        elif line.rate > 0:
+            assert D(0) <= value <= plain.lines[line.key].fringes["PEN"]
+            positive.setdefault(line.person, []).append(value)
+    for values in positive.values():  # each line rounds once: at most half a cent over per line
+        assert sum(values, calc.ZERO) <= person_cutoff * D("0.125") + D("0.005") * len(values)
