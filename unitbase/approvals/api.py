@@ -61,6 +61,8 @@ class RequestOut(Schema):
     current_step: int | None
     version: int
     previous_id: int | None
+    cancelled_by_id: int | None = Field(None, description="Cancelled because this parallel request was rejected")
+    closed_reason: str = ""
     created_at: datetime
     decided_at: datetime | None
 
@@ -90,7 +92,7 @@ def _out(req: ApprovalRequest, steps: bool = False) -> dict:
         "summary": req.summary, "amount": money_str(req.amount), "currency": req.currency,
         "department_id": req.department_id, "requested_by": _user(req.requested_by), "status": req.status,
         "current_step": req.current_order, "version": req.version, "previous_id": req.previous_id,
-        "created_at": req.created_at, "decided_at": req.decided_at,
+        "cancelled_by_id": req.cancelled_by_id, "closed_reason": req.closed_reason, "created_at": req.created_at, "decided_at": req.decided_at,
     }
     if steps:
         data["steps"] = [_step(s) for s in req.steps.all()]

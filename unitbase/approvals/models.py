@@ -88,6 +88,7 @@ class ApprovalRequest(TimeStampedModel):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        CANCELLED = "cancelled", "Cancelled"  # a parallel request for the same object was rejected
 
     production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="approval_requests")
     kind = models.CharField(max_length=60, db_index=True)
@@ -103,6 +104,10 @@ class ApprovalRequest(TimeStampedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     current_order = models.PositiveIntegerField(null=True, blank=True)
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resubmissions")
+    # Why it ended without a decision of its own (cancelled: which parallel request was rejected).
+    closed_reason = models.CharField(max_length=300, blank=True)
+    cancelled_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="cancelled_requests")
     decided_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 

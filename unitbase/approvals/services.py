@@ -21,13 +21,18 @@ Public contract (other apps call these; docs/approvals.md has the full story):
   roles, the matrix must give that role the kind's action (department-scoped roles: only for their
   own department), and on an authorising step the role's limit must cover the amount. On the last
   approval it calls kind.on_approved; on a rejection kind.on_rejected, inside this transaction.
+  A rejection ends the object's approval: every other request still pending for the same object
+  (a parallel request of another kind, e.g. a PO's "budget_overage" beside its "purchase_order")
+  is CANCELLED in the same transaction, with `closed_reason` naming the rejected request and an
+  "approval.cancel" audit event (no callback: the rejected kind's on_rejected has settled the
+  object). Submitting the object again asks afresh for each kind (`previous` links the old ones).
 - approval_withdraw(*, access, request_id, version=None) -> ApprovalRequest: the requester only.
 - approval_policy_create / approval_policy_update / approval_policy_delete /
   approval_policies_reset: Action.MANAGE_AUTHORITY.
 - delegation_create / delegation_end: your own; someone else's with Action.MANAGE_MEMBERS.
 
 Every write records an audit event ("approval.submit", "approval.approve", "approval.reject",
-"approval.withdraw", "approval_policy.*", "delegation.*").
+"approval.cancel", "approval.withdraw", "approval_policy.*", "delegation.*").
 """
 
 from __future__ import annotations
@@ -439,9 +444,36 @@ def approval_decide(
     )
     if req.status == ApprovalRequest.Status.APPROVED and kind.on_approved is not None:
         kind.on_approved(obj, req, access.user)
-    elif req.status == ApprovalRequest.Status.REJECTED and kind.on_rejected is not None:
-        kind.on_rejected(obj, req, access.user, reason)
+    elif req.status == ApprovalRequest.Status.REJECTED:
+        if kind.on_rejected is not None:
+            kind.on_rejected(obj, req, access.user, reason)
+        _cancel_parallel(access=access, rejected=req, reason=reason)
     return req
+
+
+def _cancel_parallel(*, access: ProductionAccess, rejected: ApprovalRequest, reason: str) -> None:
+    """A rejection ends the object's approval: close the other requests still pending for it."""
+    siblings = (ApprovalRequest.objects.select_for_update()
+                .filter(content_type_id=rejected.content_type_id, object_id=rejected.object_id,
+                        status=ApprovalRequest.Status.PENDING)
+                .exclude(pk=rejected.pk).order_by("pk"))
+    now = timezone.now()
+    why = f"Cancelled: {registry.label_of(rejected.kind)} #{rejected.pk} was rejected ({reason})"[:300]
+    for sibling in siblings:
+        sibling.status = ApprovalRequest.Status.CANCELLED
+        sibling.current_order = None
+        sibling.decided_at = now
+        sibling.closed_reason = why
+        sibling.cancelled_by = rejected
+        sibling.version += 1
+        sibling.save(update_fields=["status", "current_order", "decided_at", "closed_reason", "cancelled_by",
+                                    "version", "updated_at"])
+        audit_record(
+            production_id=access.production.pk, actor=access.user, action="approval.cancel", obj=sibling,
+            object_repr=_request_repr(sibling),
+            changes={"reason": why, "rejected_request": rejected.pk, "kind": sibling.kind,
+                     "amount": sibling.amount, "currency": sibling.currency, "version": sibling.version},
+        )
 
 
 @transaction.atomic

@@ -524,7 +524,7 @@ def _invoice_ask_approval(access: ProductionAccess, invoice: Invoice) -> None:
     from unitbase.approvals.services import approval_request_submit
 
     budget = _report_budget(access)
-    if not approval_is_locked(obj=invoice, kind=INVOICE_KIND):  # after an overage rejection it may still wait
+    if not approval_is_locked(obj=invoice, kind=INVOICE_KIND):  # never ask twice for the same kind
         approval_request_submit(access=access, kind=INVOICE_KIND, obj=invoice, amount=invoice.total,
                                 currency=invoice.currency, summary=invoice_describe(invoice),
                                 department=invoice.department)

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 
 from unitbase.accounts.services import api_token_create
-from unitbase.approvals.models import ApprovalRequest
 from unitbase.approvals.selectors import approval_latest_for
 from unitbase.approvals.services import approval_decide
 from unitbase.budgets import spending
@@ -101,10 +100,12 @@ def test_overage_rejected_then_resubmitted(staff):
     invoice = direct(staff, 7000)
     decide(staff, "upm", invoice, "budget_overage", decision="reject", reason="Find savings first")
     assert status(invoice) == "rejected" and not Transaction.objects.exists()
-    assert approval_latest_for(obj=invoice, kind="invoice").status == "pending"
+    first = approval_latest_for(obj=invoice, kind="invoice")  # the rejection ended it too
+    assert first.status == "cancelled" and AuditEvent.objects.filter(action="approval.cancel").count() == 1
     spending.invoice_resubmit(access=staff.access("accountant"), invoice_id=invoice.pk)
     assert status(invoice) == "submitted"
-    assert ApprovalRequest.objects.filter(kind="invoice", object_id=invoice.pk).count() == 1  # still the first
+    again = approval_latest_for(obj=invoice, kind="invoice")
+    assert again.status == "pending" and again.previous_id == first.pk  # a fresh request
     assert approval_latest_for(obj=invoice, kind="budget_overage").status == "pending"
     decide(staff, "pm", invoice, "invoice")
     decide(staff, "upm", invoice, "budget_overage")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from unitbase.approvals.models import ApprovalRequest
 from unitbase.approvals.selectors import approval_latest_for
@@ -189,3 +190,46 @@ def test_bad_po_lines_refused(staff, lines, key):
         spending.purchase_order_create(access=staff.access("upm"), vendor_id=vendor.pk, description="x", lines=lines)
     assert key in exc.value.message_dict
     assert not PurchaseOrder.objects.exists()
+
+
+def test_rejecting_the_overage_ends_the_po_request_too_and_resubmission_starts_fresh(client, staff):
+    po = spending.purchase_order_submit(access=staff.access("camera_head"),
+                                        po_id=make_po(staff, "camera_head", 7000).pk)
+    main = approval_latest_for(obj=po, kind="purchase_order")
+    overage = approval_latest_for(obj=po, kind="budget_overage")
+    decide(staff, "pm", po, kind="purchase_order")  # one step of the PO's own chain is done
+    main.refresh_from_db()
+    assert main.status == "pending" and main.current_step.roles == ["production_accountant"]
+    client.force_login(staff.upm)
+    page = client.post(reverse("approvals:decide", args=[staff.production.pk, overage.pk]),
+                       {"decision": "reject", "reason": "Find savings first", "version": overage.version})
+    assert page.status_code == 302
+    main.refresh_from_db()
+    assert status(po) == "rejected" and main.status == ApprovalRequest.Status.CANCELLED
+    assert main.cancelled_by_id == overage.pk and main.current_order is None
+    assert AuditEvent.objects.filter(action="approval.cancel", object_id=str(main.pk)).count() == 1
+    # The accountant's inbox no longer offers the PO's remaining step; the PO page shows both ends.
+    client.force_login(staff.accountant)
+    assert f"#{main.pk}:" not in client.get(reverse("approvals:inbox", args=[staff.production.pk])).content.decode()
+    body = client.get(reverse("budgets:po", args=[staff.production.pk, po.pk])).content.decode()
+    assert "Rejected" in body and "Cancelled" in body and "approved separately" not in body
+    with pytest.raises(ApprovalConflict):
+        approval_decide(access=staff.access("accountant"), request_id=main.pk, decision="approve")
+    # Resubmission asks afresh for both, linked to the old ones.
+    spending.purchase_order_update_lines(access=staff.access("camera_head"), po_id=po.pk,
+                                         lines=[{"account_code": "2810", "amount": "6000"}])
+    spending.purchase_order_submit(access=staff.access("camera_head"), po_id=po.pk)
+    again, again_overage = (approval_latest_for(obj=po, kind=k) for k in ("purchase_order", "budget_overage"))
+    assert (again.status, again.previous_id) == ("pending", main.pk)
+    assert not again.steps.filter(decision__in=["approved", "rejected"]).exists()  # nothing carried over
+    assert again.current_step.roles == ["upm", "production_manager"]
+    assert (again_overage.status, again_overage.previous_id, again_overage.amount) == ("pending", overage.pk,
+                                                                                       D("1000.00"))
+
+
+def test_rejecting_the_po_cancels_its_pending_overage(staff):
+    po = spending.purchase_order_submit(access=staff.access("accountant"), po_id=make_po(staff, "accountant", 7000).pk)
+    decide(staff, "pm", po, decision="reject", reason="Wrong vendor")
+    overage = approval_latest_for(obj=po, kind="budget_overage")
+    assert status(po) == "rejected" and overage.status == ApprovalRequest.Status.CANCELLED
+    assert "Purchase order" in overage.closed_reason and "Wrong vendor" in overage.closed_reason
