@@ -48,6 +48,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from unitbase.core.audit import audit_record
+from unitbase.core.money import format_money
 from unitbase.core.validators import validate_currency_code
 from unitbase.productions.authority import Action, Role, Scope
 from unitbase.productions.models import AuthorityRule, Department, Membership, Production
@@ -117,7 +118,7 @@ def membership_refusal(
     if not _in_scope(rule, membership, department_id):
         return "Your role approves only for its own department, and this request is for another department."
     if authorising and not _covers(rule, amount):
-        return f"{amount} is over your limit of {rule.limit_amount} for this approval."
+        return f"{format_money(amount)} is over your limit of {format_money(rule.limit_amount)} for this approval."
     return None
 
 
@@ -181,7 +182,7 @@ def chain_for(
     general = [p for p in candidates if p.department_id is None]
     chosen = (specific or general or [None])[0]
     if chosen is None:
-        what = f"an amount of {amount}" if amount is not None else "a request without an amount"
+        what = f"an amount of {format_money(amount)}" if amount is not None else "a request without an amount"
         raise ValidationError(
             f"No {kind.label.lower()} approval policy covers {what}; add one on the approvals policies page."
         )
@@ -311,7 +312,7 @@ def approval_request_submit(
         if escalation is None:
             raise ValidationError(
                 "Nobody on this production other than you has the authority to approve this"
-                + (f" amount ({value} {currency})." if value is not None else " request.")
+                + (f" amount ({format_money(value, currency)})." if value is not None else " request.")
                 + " Ask a manager to add a member or raise a limit in the authority matrix."
             )
         planned.append({"roles": [escalation], "authorising": True,

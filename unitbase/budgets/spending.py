@@ -22,6 +22,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from unitbase.core.audit import audit_record
+from unitbase.core.money import format_money, round_money
 from unitbase.productions.authority import Action
 from unitbase.productions.models import Department, Production
 from unitbase.productions.permissions import ActionDenied, ProductionAccess
@@ -243,7 +244,7 @@ def cost_overage(budget: Budget, lines: Any, currency: str) -> Decimal:
         row = rows[code]
         projected = max(row.efc, row.total_cost + to_base(budget, amount, currency))
         overage += max(projected - row.budget, ZERO) - max(row.efc - row.budget, ZERO)
-    return overage
+    return round_money(overage)
 
 
 def po_overage(po: PurchaseOrder) -> Decimal:
@@ -269,7 +270,7 @@ def purchase_order_submit(*, access: ProductionAccess, po_id: int) -> PurchaseOr
     if po.overage > 0:
         approval_request_submit(access=access, kind=OVERAGE_KIND, obj=po, amount=po.overage,
                                 currency=po.budget.base_currency,
-                                summary=f"Overage {po.overage} {po.budget.base_currency} from {po}",
+                                summary=f"Overage {format_money(po.overage, po.budget.base_currency)} from {po}",
                                 department=po.department)
     po.status = PurchaseOrder.Status.SUBMITTED
     po.submitted_at = timezone.now()
@@ -535,7 +536,7 @@ def _invoice_ask_approval(access: ProductionAccess, invoice: Invoice) -> None:
     if invoice.overage > 0:
         approval_request_submit(access=access, kind=OVERAGE_KIND, obj=invoice, amount=invoice.overage,
                                 currency=budget.base_currency,
-                                summary=f"Overage {invoice.overage} {budget.base_currency} from {invoice}",
+                                summary=f"Overage {format_money(invoice.overage, budget.base_currency)} from {invoice}",
                                 department=invoice.department)
 
 
@@ -614,7 +615,7 @@ def payment_record(*, access: ProductionAccess, invoice_id: int, date: dt.date, 
                                          "only approved invoices are paid."})
     value = _money(amount, "amount")
     if value > invoice.balance:
-        raise ValidationError({"amount": f"That is more than the invoice's balance of {invoice.balance}."})
+        raise ValidationError({"amount": f"That is more than the invoice's balance of {format_money(invoice.balance, invoice.currency)}."})
     payment = Payment(invoice=invoice, date=date, amount=value, method=method, reference=reference,
                       paid_by=access.user)
     payment.full_clean()
@@ -796,7 +797,7 @@ def petty_cash_envelope_submit(*, access: ProductionAccess, envelope_id: int) ->
 
 def envelope_describe(envelope: PettyCashEnvelope) -> str:
     cash = envelope.cash_float
-    return f"Petty cash {envelope} of float {cash.pk} · {cash.holder} · {envelope.total} {cash.currency}"
+    return f"Petty cash {envelope} of float {cash.pk} · {cash.holder} · {format_money(envelope.total, cash.currency)}"
 
 
 def envelope_url(envelope: PettyCashEnvelope) -> str:

@@ -15,6 +15,16 @@ def round_money(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def format_money(amount: Decimal | str | int | None, currency: str = "") -> str:
+    """How every page, message and approval summary writes money: thousands grouped, two decimals
+    (rounded by the one rule), the currency code first when given: "USD 4,800.00", "-1,234.50".
+    Blank for None or ""."""
+    if amount is None or amount == "":
+        return ""
+    text = f"{round_money(Decimal(str(amount))):,.2f}"
+    return f"{currency} {text}" if currency else text
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal
@@ -42,4 +52,4 @@ class Money:
         return Money(round_money(self.amount), self.currency)
 
     def __str__(self) -> str:
-        return f"{self.currency} {round_money(self.amount):,}"
+        return format_money(self.amount, self.currency)

@@ -119,7 +119,7 @@ def test_approver_must_hold_the_step_role_and_department(crew, submit):
 
 def test_matrix_limit_applies_on_authorising_steps(crew, submit):
     req = decide(crew, crew.camera_head, submit("20000"))  # a check step: the 1,000 limit does not apply
-    with pytest.raises(PermissionDenied, match="over your limit of 10000"):
+    with pytest.raises(PermissionDenied, match=r"over your limit of 10,000\.00"):
         decide(crew, crew.pm, req)
     assert ApprovalStep.objects.get(request=req, order=2).decision == "pending"
     req = decide(crew, crew.upm, req)

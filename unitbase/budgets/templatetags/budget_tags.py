@@ -1,17 +1,15 @@
-from decimal import Decimal
-
 from django import template
 from django.utils.html import format_html
+
+from unitbase.core.money import format_money
 
 register = template.Library()
 
 
 @register.filter
-def money(value) -> str:
-    """1234.5 -> '1,234.50'; blank for None."""
-    if value is None or value == "":
-        return ""
-    return f"{Decimal(value):,.2f}"
+def money(value, currency: str = "") -> str:
+    """1234.5 -> '1,234.50'; with a currency 'USD 1,234.50'; blank for None (core.money.format_money)."""
+    return format_money(value, currency or "")
 
 
 @register.filter

@@ -57,7 +57,7 @@ def test_overage_needs_its_own_approval_before_posting(staff):
     overage = approval_latest_for(obj=invoice, kind="budget_overage")
     assert (overage.amount, overage.currency, overage.status) == (D("2000.00"), "USD", "pending")
     assert [s.roles for s in overage.steps.order_by("order")] == [["upm", "production_manager"]]
-    assert "Overage 2000.00 USD from Invoice D-1" in overage.summary
+    assert "Overage USD 2,000.00 from Invoice D-1" in overage.summary
     decide(staff, "pm", invoice, "invoice")
     assert approval_latest_for(obj=invoice, kind="invoice").status == "approved"
     assert status(invoice) == "submitted" and not Transaction.objects.exists()  # waits for the overage

@@ -233,3 +233,19 @@ def test_rejecting_the_po_cancels_its_pending_overage(staff):
     overage = approval_latest_for(obj=po, kind="budget_overage")
     assert status(po) == "rejected" and overage.status == ApprovalRequest.Status.CANCELLED
     assert "Purchase order" in overage.closed_reason and "Wrong vendor" in overage.closed_reason
+
+
+def test_overage_summary_and_approval_pages_write_money_formatted(client, staff):
+    # 2810: budget 5,000; a GBP 4,000 PO at 1.25 = USD 5,000 fits, GBP 7,840.50 (USD 9,800.625) does not
+    po = make_po(staff, "accountant", "7840.50", currency="GBP")
+    po = spending.purchase_order_submit(access=staff.access("accountant"), po_id=po.pk)
+    overage = approval_latest_for(obj=po, kind="budget_overage")
+    assert po.overage == D("4800.63") and overage.amount == D("4800.63")
+    assert overage.summary == f"Overage USD 4,800.63 from {po}"
+    client.force_login(staff.upm)
+    inbox = client.get(reverse("approvals:inbox", args=[staff.production.pk])).content.decode()
+    assert "USD 4,800.63" in inbox and "GBP 7,840.50" in inbox and "4800.6" not in inbox
+    detail = client.get(reverse("approvals:request", args=[staff.production.pk, overage.pk])).content.decode()
+    assert "USD 4,800.63" in detail and "4800.63 USD" not in detail
+    mine = client.get(reverse("approvals:requests", args=[staff.production.pk])).content.decode()
+    assert "GBP 7,840.50" in mine
