@@ -676,3 +676,132 @@ def sync_schedule(request, production_id: Id, budget_id: Id, revision: int | Non
     except services.BudgetConflict as exc:
         return _conflict(exc)
     return _global_out(glob)
+
+
+# --- charts of accounts ----------------------------------------------------------------------------
+
+
+class ChartAccountOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ChartCategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    code_from: str
+    code_to: str
+    is_fringe: bool
+    markup_applies: bool
+    accounts: list[ChartAccountOut]
+
+
+class ChartOut(Schema):
+    id: int
+    name: str
+    kind: str
+    code_pattern: str
+    account_count: int
+
+
+class ChartDetailOut(ChartOut):
+    categories: list[ChartCategoryOut]
+
+
+class ChartLoadIn(Schema):
+    kind: Literal["feature", "series", "commercial"]
+
+
+class ChartImportIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    csv: str = Field(..., description="Columns code, name, category (e.g. '2000 Production Staff'), level")
+    code_pattern: str = Field(r"^\d{4}$", max_length=200)
+
+
+class ChartAccountIn(Schema):
+    category_id: int
+    code: str = Field(..., max_length=20)
+    name: str = Field(..., max_length=120)
+
+
+class ChartAccountNameIn(Schema):
+    name: str = Field(..., max_length=120)
+
+
+def _chart_out(chart, detail: bool = False) -> dict:
+    data = {"id": chart.pk, "name": chart.name, "kind": chart.kind, "code_pattern": chart.code_pattern,
+            "account_count": chart.accounts.count()}
+    if detail:
+        accounts: dict[int, list] = {}
+        for a in chart.accounts.order_by("order", "code"):
+            accounts.setdefault(a.category_id, []).append({"id": a.pk, "code": a.code, "name": a.name})
+        data["categories"] = [
+            {"id": c.pk, "code": c.code, "name": c.name, "level": c.level, "code_from": c.code_from,
+             "code_to": c.code_to, "is_fringe": c.is_fringe, "markup_applies": c.markup_applies,
+             "accounts": accounts.get(c.pk, [])}
+            for c in chart.categories.order_by("order", "code")]
+    return data
+
+
+def _chart(access, chart_id: int):
+    from .models import ChartOfAccounts
+
+    chart = ChartOfAccounts.objects.filter(production=access.production, pk=chart_id).first()
+    if chart is None:
+        raise Http404("No such chart of accounts.")
+    return chart
+
+
+@router.get("/{production_id}/charts", response=list[ChartOut])
+def list_charts(request, production_id: Id):
+    from .models import ChartOfAccounts
+
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    return [_chart_out(c) for c in ChartOfAccounts.objects.filter(production=access.production)]
+
+
+@router.post("/{production_id}/charts/standard", response={201: ChartDetailOut})
+def load_standard_chart(request, production_id: Id, payload: ChartLoadIn):
+    """Copy a standard chart (feature, series, AICP commercial) into the production (422 if loaded)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    chart = services.chart_load_standard(access=access, kind=payload.kind)
+    return Status(201, _chart_out(chart, detail=True))
+
+
+@router.post("/{production_id}/charts/import", response={201: ChartDetailOut})
+def import_chart(request, production_id: Id, payload: ChartImportIn):
+    """A custom chart from CSV text; everything or nothing (422 names the row and column)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    chart = services.chart_import_csv(access=access, name=payload.name, text=payload.csv,
+                                      code_pattern=payload.code_pattern)
+    return Status(201, _chart_out(chart, detail=True))
+
+
+@router.get("/{production_id}/charts/{chart_id}", response=ChartDetailOut)
+def get_chart(request, production_id: Id, chart_id: Id):
+    """A chart with its categories (level, code range, fringe and markup flags) and their accounts."""
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    return _chart_out(_chart(access, chart_id), detail=True)
+
+
+@router.post("/{production_id}/charts/{chart_id}/accounts", response={201: ChartAccountOut})
+def add_chart_account(request, production_id: Id, chart_id: Id, payload: ChartAccountIn):
+    """Add an account (its code must match the chart's pattern and fall in the category's range)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    chart = _chart(access, chart_id)
+    account = services.chart_account_add(access=access, chart_id=chart.pk, category_id=payload.category_id,
+                                         code=payload.code, name=payload.name)
+    return Status(201, {"id": account.pk, "code": account.code, "name": account.name})
+
+
+@router.patch("/{production_id}/charts/{chart_id}/accounts/{account_id}", response=ChartAccountOut)
+def rename_chart_account(request, production_id: Id, chart_id: Id, account_id: Id, payload: ChartAccountNameIn):
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    chart = _chart(access, chart_id)
+    if not chart.accounts.filter(pk=account_id).exists():
+        raise Http404("No such account in this chart.")
+    account = services.chart_account_rename(access=access, account_id=account_id, name=payload.name)
+    return {"id": account.pk, "code": account.code, "name": account.name}

@@ -8,6 +8,11 @@ class BudgetsConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the approval kinds budgets asks for (docs/approvals.md, docs/budgets.md)."""
+        from unitbase.productions.dashboard import register_panel
+
+        from .forecast import cost_panel
+
+        register_panel("budgets.cost", cost_panel)
         from unitbase.approvals import registry
         from unitbase.productions.authority import Action, Role
 
@@ -30,7 +35,7 @@ class BudgetsConfig(AppConfig):
         registry.register(registry.ApprovalKind(
             key=spending.CHECK_KIND, label="Check request", action=Action.APPROVE_PURCHASE,
             defaults=registry.CHECK_REQUEST_DEFAULTS, describe=str,
-            amount_of=lambda req: req.amount,
+            amount_of=lambda req: req.amount, url_of=spending.check_url,
             on_approved=spending.check_on_approved, on_rejected=spending.check_on_rejected,
             on_withdrawn=spending.check_on_withdrawn,
         ))

@@ -212,6 +212,7 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
         ("3210", "LED lighting package, 3 weeks", "6600"), ("3210", "Generator and cabling", "900")])
     spending.purchase_order_submit(access=upm, po_id=lights.pk)
     _decide_until(lights, deciders)
+    _decide_until(lights, deciders, kind=spending.OVERAGE_KIND)  # 7,500 against 3 weeks x 2,400: its overage too
     catering = po(upm, "Firth Kitchen", "Unit catering, shoot days",
                   [("3620", "Breakfast and lunch, 34 covers", "6700"), ("3620", "Craft table top-up", "480")])
     spending.purchase_order_submit(access=upm, po_id=catering.pk)  # over its account: overage pending
@@ -219,6 +220,11 @@ def demo_seed_budget(*, access: ProductionAccess, shoot_start: dt.date | None = 
     spending.purchase_order_submit(access=upm, po_id=boats.pk)
     _decide_until(boats, deciders, reject_reason="The trust quoted 700 by e-mail; resubmit at that amount.")
     po(upm, "Marine Safety Scotland", "Safety boat and crew (draft)", [("3510", "Safety boat, 4 days", "2800")])
+    # A check request (deposit without a PO) waiting for approval.
+    deposit = spending.check_request_create(access=upm, payee="Ardmore Harbour Trust", account_code="3611",
+                                            description="Harbour permit deposit, at the quoted 700",
+                                            amount=D("700"), date=shoot_start - dt.timedelta(days=3))
+    spending.check_request_submit(access=upm, check_request_id=deposit.pk)
 
     if cam.pk and PurchaseOrder.objects.get(pk=cam.pk).status == PurchaseOrder.Status.APPROVED:
         invoice = spending.invoice_record(access=upm, vendor_id=cam.vendor_id, number="LLC-2027-041",

@@ -191,3 +191,18 @@ def budget_schedule_effect(*, access: ProductionAccess, budget: Budget) -> Sched
         current = scheduled = None
     return ScheduleEffect(unit=unit, version=version, schedule_days=days, budget_days=budget_days,
                           current_total=current, scheduled_total=scheduled)
+
+
+def check_requests_visible(access: ProductionAccess):
+    """Check requests this member may see: all for budget readers and accounting; otherwise their own
+    and their department's (as for purchase orders)."""
+    from django.db.models import Q
+
+    from .models import CheckRequest
+    from .permissions import sees_all_spending
+
+    qs = CheckRequest.objects.filter(production=access.production).select_related("department", "requested_by")
+    if not sees_all_spending(access):
+        qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
+                                                       department__isnull=False))
+    return qs

@@ -640,6 +640,7 @@ def check_request_create(*, access: ProductionAccess, payee: str, account_code: 
                        currency=_currency(currency, budget.base_currency), requested_by=access.user,
                        department=_department(access, department_id))
     req.full_clean()
+    to_base(budget, req.amount, req.currency)  # a currency without a rate is refused now, not at approval
     req.save()
     _audit(access, "check_request.create", req, {"amount": req.amount, "currency": req.currency})
     return req
@@ -660,6 +661,12 @@ def check_request_submit(*, access: ProductionAccess, check_request_id: int) -> 
     req.save(update_fields=["status", "updated_at"])
     _audit(access, "check_request.submit", req)
     return req
+
+
+def check_url(req: CheckRequest) -> str:
+    from django.urls import reverse
+
+    return reverse("budgets:check_requests", args=[req.production_id]) + f"#cr-{req.pk}"
 
 
 def check_on_approved(obj: CheckRequest, request: Any, actor: Any) -> None:
@@ -939,4 +946,32 @@ def hot_cost_day_save(*, access: ProductionAccess, date: dt.date, planned_hours:
     day.full_clean()
     day.save()
     _audit(access, "hot_cost.save", day, {"date": date.isoformat(), "actual_cost": day.actual_cost})
+    return day
+
+
+@transaction.atomic
+def hot_cost_day_fill(*, access: ProductionAccess, date: dt.date) -> HotCostDay:
+    """Fill a day's actual hours, overtime, meal penalties and actual cost from the registered sources
+    (payroll's submitted and approved timecards, in base currency); the planned figures and notes
+    are kept. Refused with a message when no source has figures for that date."""
+    from .hotcost_sources import day_figures
+
+    _require_edit(access)
+    total = day_figures(access.production, date, date).get(date)
+    if total is None:
+        raise ValidationError({"date": f"No submitted or approved timecard has a day on {date:%a %d %b %Y}; "
+                                       "enter the day by hand."})
+    day = HotCostDay.objects.select_for_update().filter(production=access.production, date=date).first()
+    day = day or HotCostDay(production=access.production, date=date)
+    old = {"actual_hours": day.actual_hours, "overtime_hours": day.overtime_hours,
+           "meal_penalties": day.meal_penalties, "actual_cost": day.actual_cost}
+    day.actual_hours = round_money(total.hours)
+    day.overtime_hours = round_money(total.overtime_hours)
+    day.meal_penalties = total.meal_penalties
+    day.actual_cost = round_money(total.cost)
+    day.full_clean()
+    day.save()
+    _audit(access, "hot_cost.fill", day, {"date": date.isoformat(), "sources": total.sources, "people": total.people,
+                                          "old": old, "actual_cost": day.actual_cost,
+                                          "actual_hours": day.actual_hours})
     return day

@@ -1,5 +1,6 @@
 """Spending API beyond api.py's list/create endpoints: a PO's lines (draft), invoices without a PO
-(detail, resubmit), petty cash floats (list, count/close) and envelope submission.
+(detail, resubmit), payments, check requests (list, create, submit), petty cash floats (list,
+count/close) and envelope submission.
 
 Mounted beside `unitbase.budgets.api.router` under /api/v1/productions. Approving and rejecting go
 through the approvals API (kinds "purchase_order", "invoice", "petty_cash_envelope")."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -17,9 +19,9 @@ from unitbase.productions.api import Id, money_str
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import access_production
 
-from . import spending
+from . import selectors, spending
 from .api import ErrorOut, POLineIn, POOut, _conflict, _invoice_out, _po_out, _visible_pos
-from .models import Invoice, PettyCashFloat
+from .models import CheckRequest, Invoice, Payment, PettyCashFloat
 from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, access_budget, access_spending
 
 router = Router(tags=["spending"])
@@ -191,3 +193,120 @@ def submit_envelope(request, production_id: Id, envelope_id: Id):
     return Status(200, {"id": e.pk, "number": e.number, "status": e.status, "total": money_str(e.total),
                         "note": e.note})
 
+
+
+class PaymentIn(Schema):
+    date: dt.date
+    amount: Decimal = Field(..., max_digits=14, decimal_places=2)
+    method: Literal["check", "wire", "card", "cash"] = "check"
+    reference: str = Field("", max_length=60)
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice: int
+    date: dt.date
+    amount: str
+    currency: str
+    method: str
+    reference: str
+    invoice_balance: str
+
+
+def _payment_out(p: Payment) -> dict:
+    return {"id": p.pk, "invoice": p.invoice_id, "date": p.date, "amount": money_str(p.amount),
+            "currency": p.invoice.currency, "method": p.method, "reference": p.reference,
+            "invoice_balance": money_str(p.invoice.balance)}
+
+
+@router.get("/{production_id}/invoices/{invoice_id}/payments", response=list[PaymentOut])
+def list_payments(request, production_id: Id, invoice_id: Id):
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    invoice = Invoice.objects.filter(production=access.production, pk=invoice_id).first()
+    if invoice is None:
+        raise Http404("No such invoice.")
+    return [_payment_out(p) for p in invoice.payments.select_related("invoice")]
+
+
+@router.post("/{production_id}/invoices/{invoice_id}/payments", response={201: PaymentOut})
+def create_payment(request, production_id: Id, invoice_id: Id, payload: PaymentIn):
+    """Pay part or all of an approved invoice's balance (422: more than the balance, a pending or
+    rejected invoice, a negative amount; 403 without edit_budget)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    try:
+        payment = spending.payment_record(access=access, invoice_id=invoice_id, **payload.dict())
+    except ObjectDoesNotExist:
+        raise Http404("No such invoice.") from None
+    payment = Payment.objects.select_related("invoice").get(pk=payment.pk)
+    return Status(201, _payment_out(payment))
+
+
+class CheckRequestIn(Schema):
+    payee: str = Field(..., min_length=1, max_length=160)
+    account_code: str = Field(..., max_length=20)
+    description: str = Field(..., min_length=1, max_length=200)
+    amount: Decimal = Field(..., max_digits=14, decimal_places=2)
+    currency: str = Field("", max_length=3)
+    date: dt.date
+    department_id: int | None = None
+
+
+class CheckRequestOut(Schema):
+    id: int
+    payee: str
+    account_code: str
+    description: str
+    amount: str
+    currency: str
+    date: dt.date
+    department_id: int | None
+    requested_by: str
+    status: str
+    approval_id: int | None
+
+
+def _check_out(req: CheckRequest) -> dict:
+    from unitbase.approvals.selectors import approval_latest_for
+
+    approval = approval_latest_for(obj=req, kind=spending.CHECK_KIND)
+    return {"id": req.pk, "payee": req.payee, "account_code": req.account_code, "description": req.description,
+            "amount": money_str(req.amount), "currency": req.currency, "date": req.date,
+            "department_id": req.department_id, "requested_by": str(req.requested_by), "status": req.status,
+            "approval_id": approval.pk if approval else None}
+
+
+def _visible_checks(access):
+    return selectors.check_requests_visible(access)
+
+
+@router.get("/{production_id}/check-requests", response=list[CheckRequestOut])
+def list_check_requests(request, production_id: Id, status: str = ""):
+    """Budget readers see every check request; department heads their department's and their own."""
+    access = access_spending(request.user, production_id)
+    qs = _visible_checks(access)
+    if status:
+        qs = qs.filter(status=status)
+    return [_check_out(r) for r in qs[:500]]
+
+
+@router.post("/{production_id}/check-requests", response={201: CheckRequestOut})
+def create_check_request(request, production_id: Id, payload: CheckRequestIn):
+    """A draft check request (422: unknown account code, a currency without a rate, amount ≤ 0)."""
+    access = access_spending(request.user, production_id, REQUEST_PURCHASE)
+    req = spending.check_request_create(access=access, **payload.dict())
+    return Status(201, _check_out(req))
+
+
+@router.post("/{production_id}/check-requests/{check_request_id}/submit",
+             response={200: CheckRequestOut, 409: ErrorOut})
+def submit_check_request(request, production_id: Id, check_request_id: Id):
+    """Ask for approval (the "check_request" kind; decide through the approvals API). 409 when already
+    submitted or approved."""
+    access = access_spending(request.user, production_id, REQUEST_PURCHASE)
+    if not _visible_checks(access).filter(pk=check_request_id).exists():
+        raise Http404("No such check request.")
+    try:
+        req = spending.check_request_submit(access=access, check_request_id=check_request_id)
+    except spending.PurchaseOrderLocked as exc:
+        return _conflict(exc)
+    return Status(200, _check_out(req))

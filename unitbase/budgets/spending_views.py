@@ -18,13 +18,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from unitbase.core.money import format_money
 from unitbase.productions.authority import Action
 from unitbase.productions.decorators import production_view
 from unitbase.productions.models import Department
+from unitbase.productions.permissions import ActionDenied
 
-from . import closings, costreport, spending
+from . import closings, costreport, selectors, spending
 from .forms import apply_service_errors
 from .models import (
+    CheckRequest,
     HotCostDay,
     Invoice,
     Payment,
@@ -171,6 +174,21 @@ class DirectInvoiceForm(forms.Form):
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = Vendor.objects.filter(production=access.production)
+        self.fields["department"].queryset = Department.objects.filter(production=access.production)
+
+
+class CheckRequestForm(forms.Form):
+    payee = forms.CharField(max_length=160)
+    account_code = forms.CharField(max_length=20, label="Account",
+                                   widget=forms.TextInput(attrs={"list": "cr-accounts", "class": "code-input"}))
+    description = forms.CharField(max_length=200)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    currency = forms.CharField(max_length=3, required=False, help_text="Blank: the budget's base currency")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False)
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(production=access.production)
 
 
@@ -384,7 +402,8 @@ def po_submit(request, access, po_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("budgets:po", access.production.pk, po_id)
-    extra = f" It also asks for approval of a {po.overage:,.2f} overage." if po.overage else ""
+    extra = (f" It also asks for approval of a {format_money(po.overage, po.budget.base_currency)} overage."
+             if po.overage else "")
     messages.success(request, f"{po} submitted for approval.{extra}")
     return redirect("budgets:po", access.production.pk, po_id)
 
@@ -728,10 +747,102 @@ def hot_cost(request, access):
                 messages.success(request, "Hot cost saved.")
                 return redirect("budgets:hot_cost", access.production.pk)
         status = 422
-    days = list(HotCostDay.objects.filter(production=access.production))
-    running = 0
-    for day in days:
-        running += day.over_under
-        day.cumulative = running
-    return render(request, "budgets/hotcost.html", {"days": days, "form": form,
-                                                    "can_edit_budget": access.can(Action.EDIT_BUDGET)}, status=status)
+    return _hot_cost_page(request, access, form, status)
+
+
+def _hot_cost_page(request, access, form, status=200, fill_error=""):
+    from .hotcost_sources import day_figures
+
+    days = {d.date: d for d in HotCostDay.objects.filter(production=access.production)}
+    figures = day_figures(access.production, dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+    rows, running = [], 0
+    for date in sorted(set(days) | set(figures)):
+        day = days.get(date)
+        if day is not None:
+            running += day.over_under
+            day.cumulative = running
+        rows.append({"date": date, "day": day, "tc": figures.get(date)})
+    return render(request, "budgets/hotcost.html", {
+        "rows": rows, "days": list(days.values()), "form": form, "fill_error": fill_error,
+        "can_edit_budget": access.can(Action.EDIT_BUDGET),
+        "base_currency": (costreport.reporting_budget(access.production) or access.production).base_currency,
+    }, status=status)
+
+
+@spending_view(Action.EDIT_BUDGET, guard=access_budget)
+@require_POST
+def hot_cost_fill(request, access):
+    """Fill one day's actuals from the timecards (hot_cost_day_fill)."""
+    form = HotCostForm(initial={"date": dt.date.today()})
+    try:
+        date = dt.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        return _hot_cost_page(request, access, form, status=422, fill_error="Give the day as YYYY-MM-DD.")
+    try:
+        day = spending.hot_cost_day_fill(access=access, date=date)
+    except ValidationError as exc:
+        return _hot_cost_page(request, access, form, status=422, fill_error=" ".join(exc.messages))
+    messages.success(request, f"{day.date:%a %d %b %Y} filled from the timecards: {day.actual_hours} hours, "
+                              f"{day.overtime_hours} overtime, {day.meal_penalties} meal penalties, "
+                              f"{format_money(day.actual_cost)}.")
+    return redirect("budgets:hot_cost", access.production.pk)
+
+
+# --- check requests -------------------------------------------------------------------------------
+
+
+visible_check_requests = selectors.check_requests_visible
+
+
+def _check_requests_page(request, access, form=None, status=200):
+    from unitbase.approvals.selectors import approval_latest_for
+
+    rows = list(visible_check_requests(access)[:500])
+    for row in rows:
+        row.approval = approval_latest_for(obj=row, kind=spending.CHECK_KIND)
+        row.may_submit = (row.status in (CheckRequest.Status.DRAFT, CheckRequest.Status.REJECTED)
+                          and (row.requested_by_id == access.user.pk or access.can(Action.EDIT_BUDGET)))
+    budget = costreport.reporting_budget(access.production)
+    return render(request, "budgets/check_requests.html", {
+        "rows": rows, "budget": budget, "can_request": spending.can_request_purchase(access),
+        "form": form or CheckRequestForm(access=access, initial={"date": dt.date.today()}),
+        "accounts": budget.accounts.order_by("order", "code") if budget else [],
+    }, status=status)
+
+
+@spending_view()
+def check_requests(request, access):
+    """Check requests: up-front payments without a PO (deposits, fees), through the approvals chain."""
+    if request.method != "POST":
+        return _check_requests_page(request, access)
+    if not spending.can_request_purchase(access):
+        raise ActionDenied(REQUEST_PURCHASE)
+    form = CheckRequestForm(request.POST, access=access)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        department = data.pop("department")
+        try:
+            req = spending.check_request_create(access=access, department_id=department.pk if department else None,
+                                                **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{req} saved as a draft; submit it for approval when it is ready.")
+            return redirect(reverse("budgets:check_requests", args=[access.production.pk]) + f"#cr-{req.pk}")
+    return _check_requests_page(request, access, form=form, status=422)
+
+
+@spending_view(REQUEST_PURCHASE)
+@require_POST
+def check_request_submit(request, access, check_request_id: int):
+    if not visible_check_requests(access).filter(pk=check_request_id).exists():
+        raise Http404("No such check request.")
+    try:
+        req = spending.check_request_submit(access=access, check_request_id=check_request_id)
+    except spending.PurchaseOrderLocked as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{req} submitted for approval.")
+    return redirect(reverse("budgets:check_requests", args=[access.production.pk]) + f"#cr-{check_request_id}")

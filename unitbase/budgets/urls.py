@@ -58,5 +58,9 @@ urlpatterns = [
     path("spending/petty-cash/envelopes/<int:envelope_id>/receipts/", sv.receipt_add, name="receipt_add"),
     path("spending/petty-cash/envelopes/<int:envelope_id>/<str:verb>/", sv.envelope_action, name="envelope_action"),
     path("spending/transactions/", sv.transactions, name="transactions"),
+    path("spending/check-requests/", sv.check_requests, name="check_requests"),
+    path("spending/check-requests/<int:check_request_id>/submit/", sv.check_request_submit,
+         name="check_request_submit"),
     path("spending/hot-cost/", sv.hot_cost, name="hot_cost"),
+    path("spending/hot-cost/fill/", sv.hot_cost_fill, name="hot_cost_fill"),
 ]

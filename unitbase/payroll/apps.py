@@ -40,3 +40,9 @@ class PayrollConfig(AppConfig):
         from .commitments import labour_commitments
 
         register_commitments("labour", "Labour (payroll deals)", labour_commitments)
+
+        from unitbase.budgets.hotcost_sources import register as register_hot_cost
+
+        from .hotcost import timecard_day_figures
+
+        register_hot_cost("timecards", "Timecards", timecard_day_figures)

@@ -7,7 +7,7 @@ import pytest
 
 from unitbase.budgets import costreport, selectors
 from unitbase.budgets.demo import demo_seed_budget
-from unitbase.budgets.models import Budget, Invoice, PettyCashEnvelope, PurchaseOrder, Transaction
+from unitbase.budgets.models import Budget, CheckRequest, Invoice, PettyCashEnvelope, PurchaseOrder, Transaction
 from unitbase.demo.services import demo_create
 from unitbase.productions.authority import Role
 from unitbase.productions.models import Membership
@@ -24,6 +24,11 @@ def test_demo_budget_has_pos_in_every_state_and_a_variance():
     assert budget.globals.get(name="SHOOT_DAYS").value == selectors.schedule_shoot_days(access=access)[0] == 13
     states = set(PurchaseOrder.objects.filter(production=production).values_list("status", flat=True))
     assert {"approved", "submitted", "rejected", "draft"} <= states
+    # as docs/budgets.md says: camera and lighting approved (lighting's overage too), catering pending
+    pos = dict(PurchaseOrder.objects.filter(production=production).values_list("vendor__name", "status"))
+    assert pos["Clyde Lighting Hire"] == pos["Lumière Location Caméra"] == "approved"
+    assert pos["Firth Kitchen"] == "submitted" and pos["Ardmore Harbour Trust"] == "rejected"
+    assert list(CheckRequest.objects.filter(production=production).values_list("status", flat=True)) == ["submitted"]
     week = costreport.default_week(production, today=dt.date(2026, 1, 1))
     assert week == dt.date(2027, 3, 14)
     report = costreport.compute(budget, week)
