@@ -805,3 +805,50 @@ def rename_chart_account(request, production_id: Id, chart_id: Id, account_id: I
         raise Http404("No such account in this chart.")
     account = services.chart_account_rename(access=access, account_id=account_id, name=payload.name)
     return {"id": account.pk, "code": account.code, "name": account.name}
+
+
+# --- version compare -------------------------------------------------------------------------------
+
+
+class CompareAccountOut(Schema):
+    code: str
+    name: str
+    level: str
+    from_total: str
+    to_total: str
+    difference: str  # to − from: positive when the second version costs more
+
+
+class CompareTotalOut(Schema):
+    label: str
+    from_total: str
+    to_total: str
+    difference: str
+
+
+class CompareOut(Schema):
+    from_budget: int
+    to_budget: int
+    accounts: list[CompareAccountOut]
+    totals: list[CompareTotalOut]
+
+
+@router.get("/{production_id}/budgets/{budget_id}/compare/{other_id}", response={200: CompareOut, 409: ErrorOut})
+def compare_budgets(request, production_id: Id, budget_id: Id, other_id: Id):
+    """Two versions side by side by account code (totals incl. fringes), then level, charge and grand
+    totals; `difference` = the second (`other_id`) − the first. 409 if either cannot be totalled."""
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    left, right = _budget(access, budget_id), _budget(access, other_id)
+    try:
+        rows, summary = selectors.budget_compare(access=access, left=left, right=right)
+    except calc.CalcError as exc:
+        return Status(409, {"detail": [{"loc": [], "msg": str(exc)}]})
+    totals = [{"label": label, "from_total": money_str(a), "to_total": money_str(b), "difference": money_str(b - a)}
+              for label, a, b, _ in summary["levels"]]
+    for label, key in (("Charges", "charges"), ("Grand total", "grand")):
+        a, b, _ = summary[key]
+        totals.append({"label": label, "from_total": money_str(a), "to_total": money_str(b),
+                       "difference": money_str(b - a)})
+    return {"from_budget": left.pk, "to_budget": right.pk, "totals": totals,
+            "accounts": [{"code": r.code, "name": r.name, "level": r.level, "from_total": money_str(r.left),
+                          "to_total": money_str(r.right), "difference": money_str(r.difference)} for r in rows]}
