@@ -151,3 +151,41 @@ def test_heading_parts_equal_the_regexes_on_any_text(text):
     from unitbase.scripts.parsers.scenes import parse_heading
 
     assert parse_heading(text) == heading_by_regexes(text)
+
+
+OLD_EMPHASIS_RES = (
+    re.compile(r"(?<!\\)\*\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*\*"),
+    re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*"),
+    re.compile(r"(?<!\\)\*(?=\S)(.+?)(?<=\S)(?<!\\)\*"),
+    re.compile(r"(?<!\\)_(?=\S)(.+?)(?<=\S)(?<!\\)_"),
+)
+
+
+def emphasis_by_regexes(text: str) -> str:
+    """strip_emphasis as it was: every marker regex (each starting with its lookbehind) on every pass."""
+    if "*" not in text and "_" not in text and "\\" not in text:
+        return text
+    for _ in range(3):
+        before = text
+        for rx in OLD_EMPHASIS_RES:
+            text = rx.sub(r"\1", text)
+        if text == before:
+            break
+    return re.sub(r"\\([*_\\])", r"\1", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=list("*_\\ a\nb."), max_size=24))
+def test_emphasis_equals_the_regexes(text):
+    from unitbase.scripts.parsers.text import strip_emphasis
+
+    assert strip_emphasis(text) == emphasis_by_regexes(text)
+
+
+def test_emphasis_examples():
+    from unitbase.scripts.parsers.text import strip_emphasis
+
+    assert strip_emphasis("**FADE IN:**") == "FADE IN:"
+    assert strip_emphasis("_a *b* c_") == "a b c"
+    assert strip_emphasis("\\*not\\* _I_") == "*not* I"
+    assert strip_emphasis("***all***") == "all"
