@@ -28,6 +28,7 @@ _HEADING, _ACTION, _CHARACTER, _DIALOGUE = ET.SCENE_HEADING, ET.ACTION, ET.CHARA
 _PAREN, _LYRICS, _SHOT, _PAGE_BREAK = ET.PARENTHETICAL, ET.LYRICS, ET.SHOT, ET.PAGE_BREAK
 _SPEECH = (_DIALOGUE, _PAREN, _LYRICS)
 _UNPRINTED = tuple(UNPRINTED)
+_type_of = operator.attrgetter("type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +205,15 @@ def _speech_parts(runs: list[int]) -> list[str]:
 def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]:
     blocks: list[_Block] = []
     add = blocks.append
-    unprinted = _UNPRINTED
-    pairs = [(e, s) for e, s in zip(script.elements, _scene_of(script, scenes), strict=True) if e.type not in unprinted]
-    while pairs and pairs[-1][0].type != _PAGE_BREAK and not pairs[-1][0].text.strip():
-        pairs.pop()  # empty trailing paragraphs (Final Draft ends files with one) print nothing
+    els = script.elements
+    sidx = _scene_of(script, scenes)
+    types = list(map(_type_of, els))
+    if any(kind in types for kind in _UNPRINTED):  # (list membership and map are C loops)
+        keep = [k for k, t in enumerate(types) if t not in _UNPRINTED]
+        els, sidx = [els[k] for k in keep], [sidx[k] for k in keep]
+    n = len(els)
+    while n and els[n - 1].type != _PAGE_BREAK and not els[n - 1].text.strip():
+        n -= 1  # empty trailing paragraphs (Final Draft ends files with one) print nothing
     paren_w = layout.style(_PAREN).width
     dialogue_w = layout.style(_DIALOGUE).width
     dual_w = layout.dual_width
@@ -215,9 +221,9 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
     cue_sb = layout.style(_CHARACTER).space_before
     styles: dict[str, Style] = {}
     speech = _SPEECH
-    i, n = 0, len(pairs)
+    i = 0
     while i < n:
-        el, scene = pairs[i]
+        el, scene = els[i], sidx[i]
         kind = el.type
         if kind == _PAGE_BREAK:
             add((_PAGE_BREAK, 0, 0, scene, None))
@@ -232,7 +238,7 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
                 runs: list[int] = []
                 height = 1  # the cue
                 j = i + 1
-                while j < n and (e := pairs[j][0]).type in speech:
+                while j < n and (e := els[j]).type in speech:
                     # _text_of and wrap_count's one-line case, inline (this runs per dialogue paragraph)
                     text = e.text
                     if "[[" in text or "*" in text or "_" in text or "\\" in text:
@@ -250,7 +256,7 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
                 speeches.append([height, runs])
                 i = j
                 # A dual pair: this speech is the first half and the next cue carries the caret.
-                if dual and not dual_pair and i < n and (nxt := pairs[i][0]).type == _CHARACTER and nxt.dual:
+                if dual and not dual_pair and i < n and (nxt := els[i]).type == _CHARACTER and nxt.dual:
                     dual_pair = True
                     el = nxt
                     continue
