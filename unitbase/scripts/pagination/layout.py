@@ -29,6 +29,7 @@ _PAREN, _LYRICS, _SHOT, _PAGE_BREAK = ET.PARENTHETICAL, ET.LYRICS, ET.SHOT, ET.P
 _SPEECH = (_DIALOGUE, _PAREN, _LYRICS)
 _UNPRINTED = tuple(UNPRINTED)
 _type_of = operator.attrgetter("type")
+_OMITTED = "omitted"  # the block kind of an omitted scene (a marker that takes no room)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +209,12 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
     els = script.elements
     sidx = _scene_of(script, scenes)
     types = list(map(_type_of, els))
-    if any(kind in types for kind in _UNPRINTED):  # (list membership and map are C loops)
-        keep = [k for k, t in enumerate(types) if t not in _UNPRINTED]
+    omitted = {k for k, scene in enumerate(scenes) if scene.omitted}
+    if omitted or any(kind in types for kind in _UNPRINTED):  # (list membership and map are C loops)
+        # Unprinted elements take no room; nor does an omitted scene (only its heading is kept, as a
+        # marker of where it sits).
+        keep = [k for k, t in enumerate(types)
+                if t not in _UNPRINTED and (sidx[k] not in omitted or t == _HEADING)]
         els, sidx = [els[k] for k in keep], [sidx[k] for k in keep]
     n = len(els)
     while n and els[n - 1].type != _PAGE_BREAK and not els[n - 1].text.strip():
@@ -266,6 +271,10 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
             else:
                 add((_CHARACTER, speeches[0][0], cue_sb, scene, speeches[0][1]))
             continue
+        if omitted and kind == _HEADING and scene in omitted:
+            add((_OMITTED, 0, 0, scene, None))
+            i += 1
+            continue
         style = styles.get(kind)
         if style is None:
             style = styles[kind] = layout.style(kind)
@@ -303,12 +312,16 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
             ext[0] = min(ext[0], y0)
             ext[1] = max(ext[1], y1)
 
+    omitted_at: dict[int, int] = {}  # omitted scene -> the page where it sits
     nb = len(blocks)
     for bi in range(nb):
         kind, blines, bsb, scene, runs = blocks[bi]
         if kind == _PAGE_BREAK:
             if y > 0:
                 page, y = page + 1, 0
+            continue
+        if kind is _OMITTED:
+            omitted_at[scene] = page
             continue
         sb = bsb if y > 0 else 0
         need = sb + blines
@@ -373,6 +386,10 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
     num, den = per_eighth.numerator, per_eighth.denominator  # ceil(lines / (num/den)) in integers
     for idx, scene in enumerate(scenes):
         ext = extents[idx]
+        if scene.omitted:  # no room, no eighths; the page where it sits
+            scene.page_start = scene.page_end = omitted_at.get(idx, page if y > 0 else max(1, page - 1))
+            scene.eighths = 0
+            continue
         if not ext:
             scene.page_start = scene.page_end = page if y > 0 else max(1, page - 1)
             scene.eighths = 1

@@ -66,6 +66,9 @@ class Scene:
     characters: list[str] = field(default_factory=list)  # speaking, in order of first line
     lines_by_character: dict[str, int] = field(default_factory=dict)
     stated_eighths: int | None = None
+    # An omitted scene (FDX OmittedScene, or a heading that reads OMITTED): it keeps its number but has
+    # no set, no time of day, takes no room on the page and counts 0 eighths.
+    omitted: bool = False
     # Filled in by pagination:
     page_start: int | None = None
     page_end: int | None = None
@@ -133,6 +136,9 @@ def _separate(t: str) -> list[str]:
     return _SEPARATOR_RE.split(t)
 
 
+_OMITTED_PARTS = HeadingParts("", "", None)
+
+
 def effective_time_of_day(tod: str | None, previous: str | None) -> str | None:
     """DAY/NIGHT/... for breakdown: relative times (CONTINUOUS, LATER, ...) inherit the previous one."""
     if tod is None:
@@ -156,7 +162,8 @@ def extract_scenes(script: Script) -> list[Scene]:
     heading_type = ET.SCENE_HEADING
     for el in script.elements:
         if el.type == heading_type:
-            parts = parse_heading(el.text)
+            omitted = el.attrs.get("omitted") == "yes"
+            parts = _OMITTED_PARTS if omitted else parse_heading(el.text)
             effective = effective_time_of_day(parts.time_of_day, previous_tod)
             previous_tod = effective or previous_tod
             scene = Scene(
@@ -170,6 +177,7 @@ def extract_scenes(script: Script) -> list[Scene]:
                 qualifiers=parts.qualifiers,
                 heading_element=el,
                 stated_eighths=el.stated_eighths,
+                omitted=omitted,
             )
             if not scenes and pending:
                 scene.elements.extend(pending)
@@ -181,6 +189,8 @@ def extract_scenes(script: Script) -> list[Scene]:
     keys: dict[str, str] = {}
     cue = ET.CHARACTER
     for scene in scenes:
+        if scene.omitted:
+            continue  # no speaking characters (what follows an omitted heading is not laid out either)
         counts = scene.lines_by_character
         for el in scene.elements:
             if el.type == cue:
