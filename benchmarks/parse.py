@@ -1,6 +1,6 @@
 """Parse + paginate each sample in ../shared/scripts/samples; compare with screenplain and jouvence in the same run.
 
-Usage: .venv/bin/python benchmarks/parse.py [--repeat N] [--rounds R] [--shared DIR] [--bench-venv DIR] [--pdf]
+Usage: .venv/bin/python benchmarks/parse.py [--repeat N] [--rounds R] [--shared DIR] [--bench-venv DIR] [--instructions] [--pdf]
 
 Target (issue 3): a 120-page feature (Big Fish) parsed and paginated in < 100 ms, and at least 3x faster
 than screenplain on it while extracting more.
@@ -107,6 +107,43 @@ def _ours(path: Path, repeat: int) -> dict:
     }
 
 
+_COUNT_OURS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from unitbase.scripts.pagination import paginate
+from unitbase.scripts.parsers import parse_bytes
+data = open(sys.argv[2], "rb").read()
+for _ in range(int(sys.argv[3])):
+    paginate(parse_bytes(data, sys.argv[2]))
+"""
+_COUNT_SCREENPLAIN = """
+import io, sys
+from screenplain.parsers import fountain as sp
+text = open(sys.argv[2], encoding="utf-8-sig").read()
+for _ in range(int(sys.argv[3])):
+    sp.parse(io.StringIO(text))
+"""
+
+
+def _instructions(python: Path, code: str, path: Path) -> int | None:
+    """Instructions (valgrind's cachegrind, no cache simulation) of one run: the count for 11 runs less
+    the count for 1 run (start-up and imports), over 10. Independent of the machine's load."""
+    counts = []
+    for runs in (1, 11):
+        try:
+            run = subprocess.run(  # noqa: S603 - our own scripts
+                ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",  # noqa: S607
+                 str(python), "-c", code, str(Path(__file__).resolve().parent.parent), str(path), str(runs)],
+                capture_output=True, text=True, timeout=900, check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        line = next((x for x in run.stderr.splitlines() if "I   refs:" in x or "I refs:" in x), None)
+        if run.returncode != 0 or line is None:
+            return None
+        counts.append(int(line.rsplit(":", 1)[1].replace(",", "").strip()))
+    return (counts[1] - counts[0]) // 10
+
+
 def _merge(first: dict, more: dict) -> None:
     """Add another round's runs to one tool's figures: medians and best CPU time over every run."""
     if "runs_s" not in first or "runs_s" not in more:
@@ -132,6 +169,9 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3,
                     help="alternate ours and the others this many times (--repeat runs each) and pool the runs, so "
                          "that a burst of load from other users of the machine does not fall on one tool only")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of one Big Fish run of ours and of screenplain with valgrind "
+                         "(slow, about a minute; independent of the machine's load)")
     ap.add_argument("--pdf", action="store_true", help="also time PDF import of the sample PDFs (slow: pdfplumber)")
     args = ap.parse_args()
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
@@ -191,6 +231,17 @@ def main() -> int:
             ratio = spl["cpu_ms"] / ours["cpu_ms"]
             print(f"Big Fish vs screenplain parse only, CPU time: {ratio:.1f}x (target >= 3x: {'met' if ratio >= 3 else 'NOT met'})")
     print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    big_path = folder / "big-fish.fountain"
+    if args.instructions and big_path.exists():
+        ours_i = _instructions(Path(sys.executable), _COUNT_OURS, big_path)
+        spl_i = _instructions(venv / "bin" / "python", _COUNT_SCREENPLAIN, big_path)
+        if ours_i and spl_i:
+            ratio = spl_i / ours_i
+            print(f"Big Fish, instructions per run (valgrind, load-independent proxy for CPU time): ours parse + "
+                  f"paginate {ours_i / 1e6:.1f} M, screenplain parse only {spl_i / 1e6:.1f} M: {ratio:.2f}x "
+                  f"(target >= 3x: {'met' if ratio >= 3 else 'NOT met'})")
+        else:
+            print("Big Fish instruction counts: not available (needs valgrind and the benchmark venv)")
     if args.pdf:
         print("\nPDF import (pdfplumber), one run each:")
         for path in sorted(folder.glob("*.pdf")):
