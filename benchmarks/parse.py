@@ -1,6 +1,6 @@
 """Parse + paginate each sample in ../shared/scripts/samples; compare with screenplain and jouvence in the same run.
 
-Usage: .venv/bin/python benchmarks/parse.py [--repeat N] [--shared DIR] [--bench-venv DIR] [--pdf]
+Usage: .venv/bin/python benchmarks/parse.py [--repeat N] [--rounds R] [--shared DIR] [--bench-venv DIR] [--instructions] [--pdf]
 
 Target (issue 3): a 120-page feature (Big Fish) parsed and paginated in < 100 ms, and at least 3x faster
 than screenplain on it while extracting more.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from unitbase.scripts.parsers import parse_bytes
 
 _OTHERS = r"""
 import io, json, statistics, sys, tempfile, time, os
-path, repeat = sys.argv[1], int(sys.argv[2])
+path, repeat, with_pdf = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 text = open(path, encoding="utf-8-sig").read()
 out = {}
 try:
@@ -44,14 +45,16 @@ try:
         times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
     paras = list(play)
     out["screenplain"] = {"ms": statistics.median(times) * 1000, "cpu_ms": min(cpu) * 1000, "paragraphs": len(paras),
+                          "runs_s": times, "cpu_runs_s": cpu,
                           "headings": sum(type(p).__name__ == "Slug" for p in paras)}
-    try:
+    if with_pdf:
+      try:
         from screenplain.export.pdf import to_pdf
         fd, tmp = tempfile.mkstemp(suffix=".pdf"); os.close(fd)
         t0 = time.perf_counter(); to_pdf(sp.parse(io.StringIO(text)), tmp); pdf_ms = (time.perf_counter() - t0) * 1000
         os.unlink(tmp)
         out["screenplain"]["pdf_ms"] = pdf_ms
-    except Exception as exc:  # its PDF writer needs reportlab
+      except Exception as exc:  # its PDF writer needs reportlab
         out["screenplain"]["pdf_error"] = type(exc).__name__
 except Exception as exc:
     out["screenplain"] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -62,6 +65,7 @@ try:
         c0 = time.process_time(); t0 = time.perf_counter(); doc = JouvenceParser().parseString(text)
         times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
     out["jouvence"] = {"ms": statistics.median(times) * 1000, "cpu_ms": min(cpu) * 1000, "scenes": len(doc.scenes),
+                       "runs_s": times, "cpu_runs_s": cpu,
                        "paragraphs": sum(len(s.paragraphs) for s in doc.scenes)}
 except Exception as exc:
     out["jouvence"] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -69,13 +73,13 @@ print(json.dumps(out))
 """
 
 
-def _others(venv: Path, path: Path, repeat: int) -> dict | None:
+def _others(venv: Path, path: Path, repeat: int, with_pdf: bool = True) -> dict | None:
     python = venv / "bin" / "python"
     if not python.exists():
         return None
     try:
         run = subprocess.run(  # noqa: S603 - our own venv and script
-            [str(python), "-c", _OTHERS, str(path), str(repeat)], capture_output=True, text=True,
+            [str(python), "-c", _OTHERS, str(path), str(repeat), "1" if with_pdf else "0"], capture_output=True, text=True,
             timeout=300, check=False)
         return json.loads(run.stdout.strip().splitlines()[-1])
     except (subprocess.TimeoutExpired, json.JSONDecodeError, IndexError) as exc:
@@ -97,10 +101,60 @@ def _ours(path: Path, repeat: int) -> dict:
         total_t.append(t2 - t0)
     return {
         "parse_ms": statistics.median(parse_t) * 1000, "ms": statistics.median(total_t) * 1000,
-        "cpu_ms": min(cpu_t) * 1000,
+        "cpu_ms": min(cpu_t) * 1000, "parse_runs_s": parse_t, "runs_s": total_t, "cpu_runs_s": cpu_t,
         "pages": result.pages, "scenes": len(result.scenes), "paragraphs": len(script.elements),
         "eighths": result.total_eighths, "characters": len({c for s in result.scenes for c in s.characters}),
     }
+
+
+_COUNT_OURS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from unitbase.scripts.pagination import paginate
+from unitbase.scripts.parsers import parse_bytes
+data = open(sys.argv[2], "rb").read()
+for _ in range(int(sys.argv[3])):
+    paginate(parse_bytes(data, sys.argv[2]))
+"""
+_COUNT_SCREENPLAIN = """
+import io, sys
+from screenplain.parsers import fountain as sp
+text = open(sys.argv[2], encoding="utf-8-sig").read()
+for _ in range(int(sys.argv[3])):
+    sp.parse(io.StringIO(text))
+"""
+
+
+def _instructions(python: Path, code: str, path: Path) -> int | None:
+    """Instructions (valgrind's cachegrind, no cache simulation) of one run: the count for 11 runs less
+    the count for 1 run (start-up and imports), over 10. Independent of the machine's load."""
+    counts = []
+    for runs in (1, 11):
+        try:
+            run = subprocess.run(  # noqa: S603 - our own scripts
+                ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",  # noqa: S607
+                 str(python), "-c", code, str(Path(__file__).resolve().parent.parent), str(path), str(runs)],
+                capture_output=True, text=True, timeout=900, check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        line = next((x for x in run.stderr.splitlines() if "I   refs:" in x or "I refs:" in x), None)
+        if run.returncode != 0 or line is None:
+            return None
+        counts.append(int(line.rsplit(":", 1)[1].replace(",", "").strip()))
+    return (counts[1] - counts[0]) // 10
+
+
+def _merge(first: dict, more: dict) -> None:
+    """Add another round's runs to one tool's figures: medians and best CPU time over every run."""
+    if "runs_s" not in first or "runs_s" not in more:
+        return
+    for key in ("runs_s", "cpu_runs_s", "parse_runs_s"):
+        if key in first:
+            first[key] = first[key] + more[key]
+    first["ms"] = statistics.median(first["runs_s"]) * 1000
+    first["cpu_ms"] = min(first["cpu_runs_s"]) * 1000
+    if "parse_runs_s" in first:
+        first["parse_ms"] = statistics.median(first["parse_runs_s"]) * 1000
 
 
 def _fmt(value: float | None) -> str:
@@ -112,8 +166,15 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parent.parent.parent / "shared"))
     ap.add_argument("--bench-venv", default="/tmp/bench-venv")  # noqa: S108 - a throwaway venv the docs name
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="alternate ours and the others this many times (--repeat runs each) and pool the runs, so "
+                         "that a burst of load from other users of the machine does not fall on one tool only")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of one Big Fish run of ours and of screenplain with valgrind "
+                         "(slow, about a minute; independent of the machine's load)")
     ap.add_argument("--pdf", action="store_true", help="also time PDF import of the sample PDFs (slow: pdfplumber)")
     args = ap.parse_args()
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     folder = Path(args.shared) / "scripts/samples"
     venv = Path(args.bench_venv)
     if not (venv / "bin" / "python").exists():
@@ -126,6 +187,11 @@ def main() -> int:
         ours = _ours(path, args.repeat)
         others = _others(venv, path, args.repeat) or {}
         spl, jou = others.get("screenplain", {}), others.get("jouvence", {})
+        for _ in range(args.rounds - 1):
+            _merge(ours, _ours(path, args.repeat))
+            more = _others(venv, path, args.repeat, with_pdf=False) or {}
+            _merge(spl, more.get("screenplain", {}))
+            _merge(jou, more.get("jouvence", {}))
         r_spl = spl.get("ms") / ours["ms"] if spl.get("ms") else None
         r_pdf = spl.get("pdf_ms") / ours["ms"] if spl.get("pdf_ms") else None
         r_jou = jou.get("ms") / ours["ms"] if jou.get("ms") else None
@@ -143,8 +209,9 @@ def main() -> int:
         print(f"  {name:34} ours {ours['paragraphs']}/{ours['scenes']}/{ours['characters']}/{ours['pages']}/"
               f"{ours['eighths']}  screenplain {spl.get('paragraphs', '—')}/{spl.get('headings', '—')}  "
               f"jouvence {jou.get('paragraphs', '—')}/{jou.get('scenes', '—')}")
-    print("\nCPU time (time.process_time, best of the runs): on this shared machine wall-clock medians swing with"
-          "\nthe other users' load, so CPU time is the steadier comparison; both are printed.")
+    print(f"\nCPU time (time.process_time, best of the runs; {args.rounds} rounds of {args.repeat} runs per tool, "
+          "alternating):\non this shared machine wall-clock medians swing with the other users' load, so CPU time is "
+          "the steadier comparison; both are printed.")
     for name, ours, spl, jou in summary:
         r_spl = f"{spl['cpu_ms'] / ours['cpu_ms']:5.1f}x" if spl.get("cpu_ms") and ours["cpu_ms"] else "     —"
         r_jou = f"{jou['cpu_ms'] / ours['cpu_ms']:5.1f}x" if jou.get("cpu_ms") and ours["cpu_ms"] else "     —"
@@ -163,6 +230,18 @@ def main() -> int:
         if spl.get("cpu_ms"):
             ratio = spl["cpu_ms"] / ours["cpu_ms"]
             print(f"Big Fish vs screenplain parse only, CPU time: {ratio:.1f}x (target >= 3x: {'met' if ratio >= 3 else 'NOT met'})")
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    big_path = folder / "big-fish.fountain"
+    if args.instructions and big_path.exists():
+        ours_i = _instructions(Path(sys.executable), _COUNT_OURS, big_path)
+        spl_i = _instructions(venv / "bin" / "python", _COUNT_SCREENPLAIN, big_path)
+        if ours_i and spl_i:
+            ratio = spl_i / ours_i
+            print(f"Big Fish, instructions per run (valgrind, load-independent proxy for CPU time): ours parse + "
+                  f"paginate {ours_i / 1e6:.1f} M, screenplain parse only {spl_i / 1e6:.1f} M: {ratio:.2f}x "
+                  f"(target >= 3x: {'met' if ratio >= 3 else 'NOT met'})")
+        else:
+            print("Big Fish instruction counts: not available (needs valgrind and the benchmark venv)")
     if args.pdf:
         print("\nPDF import (pdfplumber), one run each:")
         for path in sorted(folder.glob("*.pdf")):

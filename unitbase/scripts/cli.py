@@ -40,6 +40,7 @@ def summarise(path: str, paper: str | None = None) -> dict:
                 "length": format_eighths(s.eighths or 0),
                 "stated_eighths": s.stated_eighths,
                 "characters": s.characters,
+                "omitted": s.omitted,
             }
             for s in result.scenes
         ],

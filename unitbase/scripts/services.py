@@ -156,13 +156,25 @@ def script_import(
         script = parse_bytes(data, filename)
     except ScriptFormatError as exc:
         raise _file_error(f"This file could not be read as a screenplay: {exc}.") from None
-    parsed = extract_scenes(script)
-    if not parsed:
+    all_scenes = extract_scenes(script)
+    if not all_scenes:
         raise _file_error(
             "No scene headings were found (lines such as “INT. KITCHEN - DAY”), so there is nothing to break down."
         )
-    report(0.3, f"Paginating {len(parsed)} scenes")
-    pagination = paginate(script, layout_for(script, paper if script.format not in ("fdx", "pdf") else None), parsed)
+    if all(s.omitted for s in all_scenes):
+        raise _file_error("Every scene in this file is marked omitted, so there is nothing to break down.")
+    report(0.3, f"Paginating {len(all_scenes)} scenes")
+    pagination = paginate(
+        script, layout_for(script, paper if script.format not in ("fdx", "pdf") else None), all_scenes)
+    # Scenes the file marks omitted (FDX) become OMITTED placeholders, not scenes: (number, heading they
+    # had, the order of the scene before them).
+    parsed = [s for s in all_scenes if not s.omitted]
+    file_omitted: list[tuple[str, str, int]] = []
+    for s in all_scenes:
+        if s.omitted:
+            file_omitted.append(((s.number.strip().upper() or "?")[:10],
+                                 s.heading_element.attrs.get("omitted_heading", "")[:500],
+                                 sum(1 for p in parsed if p.index < s.index)))
 
     production = access.production
     if document_id is not None:
@@ -206,10 +218,11 @@ def script_import(
     report(0.5, "Matching scenes to the previous draft" if previous else "Saving scenes")
     if revision.numbers_locked:
         numbers = bd.locked_numbers(len(parsed), matches, [o.number for o in old_scenes],
-                                    {o.number for o in old_scenes} | {p["number"] for p in previous.omitted_scenes})
+                                    {o.number for o in old_scenes} | {p["number"] for p in previous.omitted_scenes}
+                                    | {number for number, _, _ in file_omitted})
     else:
         numbers = [s.number for s in parsed]
-    taken: set[str] = set()
+    taken: set[str] = {number for number, _, _ in file_omitted}  # an omitted scene keeps its number
     rows: list[Scene] = []
     for k, s in enumerate(parsed):
         number = _unique_number(numbers[k], taken)
@@ -245,6 +258,13 @@ def script_import(
             previous.omitted_scenes, [(o.number, o.heading) for i, o in enumerate(old_scenes) if i not in matched_old],
             [r.number for r in rows], revision.sequence,
         )
+        revision.save(update_fields=["omitted_scenes"])
+    if file_omitted:
+        placed = {p["number"] for p in revision.omitted_scenes}
+        revision.omitted_scenes = [*revision.omitted_scenes, *(
+            {"number": number, "heading": heading, "omitted_in": revision.sequence, "after_order": after}
+            for number, heading, after in file_omitted if number not in placed)]
+        revision.omitted_scenes.sort(key=lambda p: p["after_order"])  # stable: script order within one gap
         revision.save(update_fields=["omitted_scenes"])
     if len({s.pk for s in scenes}) != len(scenes) or scenes[0].pk is None:  # pragma: no cover - old SQLite
         scenes = list(revision.scenes.order_by("order"))

@@ -12,10 +12,12 @@ ceil(lines / (lines_per_page / 8)), at least 1/8.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import chain
 
-from unitbase.scripts.parsers.model import UNPRINTED, Element, ElementType, Script
+from unitbase.scripts.parsers.model import UNPRINTED, ElementType, Script
 from unitbase.scripts.parsers.scenes import Scene, extract_scenes
 from unitbase.scripts.parsers.text import plain
 
@@ -26,6 +28,8 @@ _HEADING, _ACTION, _CHARACTER, _DIALOGUE = ET.SCENE_HEADING, ET.ACTION, ET.CHARA
 _PAREN, _LYRICS, _SHOT, _PAGE_BREAK = ET.PARENTHETICAL, ET.LYRICS, ET.SHOT, ET.PAGE_BREAK
 _SPEECH = (_DIALOGUE, _PAREN, _LYRICS)
 _UNPRINTED = tuple(UNPRINTED)
+_type_of = operator.attrgetter("type")
+_OMITTED = "omitted"  # the block kind of an omitted scene (a marker that takes no room)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,16 +154,6 @@ def _wrap_line(line: str, n: int, width: int) -> int | None:
 
 
 @dataclass(slots=True)
-class _Block:
-    kind: ElementType  # ACTION-like, SCENE_HEADING, CHARACTER (a whole speech), PAGE_BREAK, ...
-    lines: int
-    space_before: int
-    scene: int  # index into scenes, -1 before any scene
-    parts: list[str] | tuple[()] = ()  # speech: kind of each line ("cue", "paren", "dlg")
-    splittable: bool = False
-
-
-@dataclass(slots=True)
 class ScenePages:
     index: int
     page_start: int
@@ -180,69 +174,118 @@ class Pagination:
         return sum(s.eighths or 0 for s in self.scenes)
 
 
-def _text_of(el: Element) -> str:
-    text = el.text
-    if "[[" in text or "*" in text or "_" in text or "\\" in text:  # what plain() would change
-        text = plain(text)
-    if "\t" in text:
-        text = text.expandtabs(4)
-    return text
+# A block is a tuple (kind, lines, space_before, scene, runs): kind is ACTION-like, SCENE_HEADING,
+# CHARACTER (a whole speech), PAGE_BREAK, ...; scene indexes the scenes (-1 before any scene); runs is,
+# for a speech that may split, the lines of each of its elements after the cue (a parenthetical's
+# negated), else None. Plain tuples: a block is made per paragraph and read once or twice.
+_Block = tuple
 
 
-def _blocks(script: Script, layout: Layout, scene_of: dict[int, int]) -> list[_Block]:
+def _scene_of(script: Script, scenes: list[Scene]) -> list[int]:
+    """The scene index of each of the script's elements (-1 for none)."""
+    els = script.elements
+    out: list[int] = []
+    for idx, scene in enumerate(scenes):
+        out += [idx] * len(scene.elements)
+    # extract_scenes puts every element in a scene, in script order; check that by identity (a C loop),
+    # else (scenes from elsewhere) look each element up.
+    if len(out) == len(els) and all(map(operator.is_, els, chain.from_iterable(s.elements for s in scenes))):
+        return out
+    scene_of = {id(el): idx for idx, scene in enumerate(scenes) for el in scene.elements}
+    return [scene_of.get(id(el), -1) for el in els]
+
+
+def _speech_parts(runs: list[int]) -> list[str]:
+    """The kind of each line of a speech ("cue", "paren", "dlg") from its runs."""
+    parts = ["cue"]
+    for r in runs:
+        parts += ["dlg"] * r if r > 0 else ["paren"] * -r
+    return parts
+
+
+def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]:
     blocks: list[_Block] = []
-    els = [e for e in script.elements if e.type not in _UNPRINTED]
-    while els and els[-1].type != _PAGE_BREAK and not els[-1].text.strip():
-        els.pop()  # empty trailing paragraphs (Final Draft ends files with one) print nothing
+    add = blocks.append
+    els = script.elements
+    sidx = _scene_of(script, scenes)
+    types = list(map(_type_of, els))
+    omitted = {k for k, scene in enumerate(scenes) if scene.omitted}
+    if omitted or any(kind in types for kind in _UNPRINTED):  # (list membership and map are C loops)
+        # Unprinted elements take no room; nor does an omitted scene (only its heading is kept, as a
+        # marker of where it sits).
+        keep = [k for k, t in enumerate(types)
+                if t not in _UNPRINTED and (sidx[k] not in omitted or t == _HEADING)]
+        els, sidx = [els[k] for k in keep], [sidx[k] for k in keep]
+    n = len(els)
+    while n and els[n - 1].type != _PAGE_BREAK and not els[n - 1].text.strip():
+        n -= 1  # empty trailing paragraphs (Final Draft ends files with one) print nothing
     paren_w = layout.style(_PAREN).width
     dialogue_w = layout.style(_DIALOGUE).width
     dual_w = layout.dual_width
     dual_paren_w = min(paren_w, dual_w)
     cue_sb = layout.style(_CHARACTER).space_before
     styles: dict[str, Style] = {}
-    i, n = 0, len(els)
+    speech = _SPEECH
+    i = 0
     while i < n:
-        el = els[i]
+        el, scene = els[i], sidx[i]
         kind = el.type
-        scene = scene_of.get(id(el), -1)
         if kind == _PAGE_BREAK:
-            blocks.append(_Block(_PAGE_BREAK, 0, 0, scene))
+            add((_PAGE_BREAK, 0, 0, scene, None))
             i += 1
             continue
         if kind == _CHARACTER:
-            speeches: list[list[str]] = []
+            speeches: list[list[int]] = []
             dual_pair = False
             while True:
-                width_factor = el.dual
-                parts = ["cue"]
+                dual = el.dual
+                pw, dw = (dual_paren_w, dual_w) if dual else (paren_w, dialogue_w)
+                runs: list[int] = []
+                height = 1  # the cue
                 j = i + 1
-                while j < n and (e := els[j]).type in _SPEECH:
+                while j < n and (e := els[j]).type in speech:
+                    # _text_of and wrap_count's one-line case, inline (this runs per dialogue paragraph)
+                    text = e.text
+                    if "[[" in text or "*" in text or "_" in text or "\\" in text:
+                        text = plain(text)
+                    if "\t" in text:
+                        text = text.expandtabs(4)
                     if e.type == _PAREN:
-                        parts += ["paren"] * wrap_count(_text_of(e), dual_paren_w if width_factor else paren_w)
+                        c = 1 if len(text) <= pw and "\n" not in text else wrap_count(text, pw)
+                        runs.append(-c)
                     else:
-                        parts += ["dlg"] * wrap_count(_text_of(e), dual_w if width_factor else dialogue_w)
+                        c = 1 if len(text) <= dw and "\n" not in text else wrap_count(text, dw)
+                        runs.append(c)
+                    height += c
                     j += 1
-                speeches.append(parts)
+                speeches.append([height, runs])
                 i = j
                 # A dual pair: this speech is the first half and the next cue carries the caret.
-                if el.dual and not dual_pair and i < n and els[i].type == _CHARACTER and els[i].dual:
+                if dual and not dual_pair and i < n and (nxt := els[i]).type == _CHARACTER and nxt.dual:
                     dual_pair = True
-                    el = els[i]
+                    el = nxt
                     continue
                 break
             if len(speeches) == 2:
-                height = max(len(speeches[0]), len(speeches[1]))
-                blocks.append(_Block(_CHARACTER, height, cue_sb, scene))
+                add((_CHARACTER, max(speeches[0][0], speeches[1][0]), cue_sb, scene, None))
             else:
-                parts = speeches[0]
-                blocks.append(_Block(_CHARACTER, len(parts), cue_sb, scene, parts=parts, splittable=True))
+                add((_CHARACTER, speeches[0][0], cue_sb, scene, speeches[0][1]))
+            continue
+        if omitted and kind == _HEADING and scene in omitted:
+            add((_OMITTED, 0, 0, scene, None))
+            i += 1
             continue
         style = styles.get(kind)
         if style is None:
             style = styles[kind] = layout.style(kind)
         sb = 0 if kind == _HEADING and not blocks else style.space_before
-        lines = wrap_count(_text_of(el), style.width)
-        blocks.append(_Block(kind, lines, sb, scene, splittable=kind == _ACTION))
+        text = el.text
+        if "[[" in text or "*" in text or "_" in text or "\\" in text:
+            text = plain(text)
+        if "\t" in text:
+            text = text.expandtabs(4)
+        w = style.width
+        add((kind, 1 if len(text) <= w and "\n" not in text else wrap_count(text, w), sb, scene, None))
         i += 1
     return blocks
 
@@ -252,8 +295,7 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
     layout = layout or layout_for(script)
     if scenes is None:
         scenes = extract_scenes(script)
-    scene_of = {id(el): idx for idx, scene in enumerate(scenes) for el in scene.elements}
-    blocks = _blocks(script, layout, scene_of)
+    blocks = _blocks(script, layout, scenes)
     lpp_f = layout.lines_per_page
     lpp = int(lpp_f)  # whole lines that fit on a page
     extents: list[dict[int, list[int]]] = [{} for _ in scenes]
@@ -270,64 +312,84 @@ def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] |
             ext[0] = min(ext[0], y0)
             ext[1] = max(ext[1], y1)
 
-    for bi, b in enumerate(blocks):
-        if b.kind == _PAGE_BREAK:
+    omitted_at: dict[int, int] = {}  # omitted scene -> the page where it sits
+    nb = len(blocks)
+    for bi in range(nb):
+        kind, blines, bsb, scene, runs = blocks[bi]
+        if kind == _PAGE_BREAK:
             if y > 0:
                 page, y = page + 1, 0
             continue
-        sb = b.space_before if y > 0 else 0
-        need = sb + b.lines
-        if (b.kind == _HEADING or b.kind == _SHOT) and bi + 1 < len(blocks):
+        if kind is _OMITTED:
+            omitted_at[scene] = page
+            continue
+        sb = bsb if y > 0 else 0
+        need = sb + blines
+        if kind in (_HEADING, _SHOT) and bi + 1 < nb:
             nxt = blocks[bi + 1]
-            if nxt.kind != _PAGE_BREAK:
-                need += nxt.space_before + min(nxt.lines, 2 if nxt.kind == _CHARACTER else 1)
+            if nxt[0] != _PAGE_BREAK:
+                need += nxt[2] + min(nxt[1], 2 if nxt[0] == _CHARACTER else 1)
         if y + need <= lpp:
-            place(b.scene, y, y + sb + b.lines)
-            y += sb + b.lines
+            # place(scene, y, y1), inline: the common case, once per block
+            y1 = y + sb + blines
+            if scene >= 0 and y1 > y:
+                ext = extents[scene].get(page)
+                if ext is None:
+                    extents[scene][page] = [y, y1]
+                else:
+                    if y < ext[0]:
+                        ext[0] = y
+                    if y1 > ext[1]:
+                        ext[1] = y1
+            y = y1
             continue
         room = lpp - y - sb
-        if b.splittable and b.kind == _ACTION and b.lines >= 4 and room >= 2 and b.lines - room >= 2:
-            place(b.scene, y, lpp)
-            rest = b.lines - room
+        if kind == _ACTION and blines >= 4 and room >= 2 and blines - room >= 2:
+            place(scene, y, lpp)
+            rest = blines - room
             page, y = page + 1, 0
             while rest > lpp:
-                place(b.scene, 0, lpp)
+                place(scene, 0, lpp)
                 rest -= lpp
                 page += 1
-            place(b.scene, 0, rest)
+            place(scene, 0, rest)
             y = rest
             continue
-        if b.splittable and b.kind == _CHARACTER and room >= 3:
-            parts = b.parts
+        if runs is not None and kind == _CHARACTER and room >= 3:
+            parts = _speech_parts(runs)
             k = room - 1  # lines of the speech on this page; one more for (MORE)
             while k >= 2 and parts[k - 1] != "dlg":
                 k -= 1  # do not end a page on the cue or a parenthetical
             if k >= 2 and len(parts) - k >= 1:
-                place(b.scene, y, lpp)
+                place(scene, y, lpp)
                 rest = 1 + len(parts) - k  # the cue again, with (CONT'D)
                 page, y = page + 1, 0
                 while rest > lpp:
-                    place(b.scene, 0, lpp)
+                    place(scene, 0, lpp)
                     rest -= lpp - 1
                     page += 1
-                place(b.scene, 0, rest)
+                place(scene, 0, rest)
                 y = rest
                 continue
         # Does not fit: start a new page (the space above is dropped there).
         if y > 0:
             page, y = page + 1, 0
-        h = b.lines
+        h = blines
         while h > lpp:
-            place(b.scene, 0, lpp)
+            place(scene, 0, lpp)
             h -= lpp
             page += 1
-        place(b.scene, 0, h)
+        place(scene, 0, h)
         y = h
 
     per_eighth = Fraction(lpp_f) / 8
     num, den = per_eighth.numerator, per_eighth.denominator  # ceil(lines / (num/den)) in integers
     for idx, scene in enumerate(scenes):
         ext = extents[idx]
+        if scene.omitted:  # no room, no eighths; the page where it sits
+            scene.page_start = scene.page_end = omitted_at.get(idx, page if y > 0 else max(1, page - 1))
+            scene.eighths = 0
+            continue
         if not ext:
             scene.page_start = scene.page_end = page if y > 0 else max(1, page - 1)
             scene.eighths = 1

@@ -6,6 +6,7 @@ we use does not report source lines.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as StdET
 
 import defusedxml.ElementTree as SafeET
@@ -30,6 +31,11 @@ _TYPES = {
     "New Act": ET.SECTION,
     "End of Act": ET.SECTION,
 }
+
+
+# A scene heading that says only OMITTED (as Final Draft prints an omitted scene), with or without
+# brackets or a full stop.
+_OMITTED_RE = re.compile(r"\(?\s*OMITTED\s*\)?\.?", re.I)
 
 
 def _text(par: StdET.Element) -> tuple[str, list[dict[str, str]]]:
@@ -90,8 +96,15 @@ def parse_fdx(data: bytes | str) -> Script:
                 summary = props.find("Summary")
                 if summary is not None:
                     el.attrs["summary"] = "\n".join(_text(p)[0] for p in summary.iter("Paragraph")).strip()
-            if par.find("OmittedScene") is not None:
+            omitted = par.find("OmittedScene")
+            if omitted is not None or _OMITTED_RE.fullmatch(el.text):
+                # An omitted scene (research note §2): Final Draft keeps its number, prints "OMITTED" as
+                # the heading and may keep what the scene held inside <OmittedScene>, which is not read
+                # as script. It becomes an OMITTED placeholder (scenes.Scene.omitted).
                 el.attrs["omitted"] = "yes"
+                inner = omitted.find(".//Paragraph[@Type='Scene Heading']") if omitted is not None else None
+                if inner is not None and _text(inner)[0].strip():
+                    el.attrs["omitted_heading"] = _text(inner)[0].strip()
         if kind == ET.CHARACTER:
             name, exts = _split_cue(text.strip())
             el.name, el.extensions = name, exts

@@ -17,7 +17,11 @@ ET = ElementType
 # lookup, and the parser does it per line (see benchmarks/parse.py).
 _ACTION, _DIALOGUE, _PAREN, _LYRICS, _CENTERED = ET.ACTION, ET.DIALOGUE, ET.PARENTHETICAL, ET.LYRICS, ET.CENTERED
 _CHARACTER, _TRANSITION, _PAGE_BREAK, _HEADING = ET.CHARACTER, ET.TRANSITION, ET.PAGE_BREAK, ET.SCENE_HEADING
+_SECTION, _SYNOPSIS = ET.SECTION, ET.SYNOPSIS
 _SPEECH = (_DIALOGUE, _PAREN, _LYRICS)
+# First characters of marked paragraphs (section, synopsis or page break, lyrics, forced action, forced
+# cue, note, forced heading, centered or forced transition).
+_MARKS = "#=~!@[.>"
 
 _HEADING_RE = re.compile(r"^(?:int\.?/ext|int/ext|ext/int|i\.?/e|int|ext|est)[. ]", re.I)
 _SCENE_NUMBER_RE = re.compile(r"\s*#([\w.\-]+)#\s*$")
@@ -65,15 +69,25 @@ def _cue(line: str) -> tuple[str, tuple[str, ...], bool] | None:
     head = line if cut == -1 else line[:cut]
     if head != head.upper():
         return None
-    parts = _cue_parts(line, cut)
-    if parts is None:
-        return None
+    if cut == -1:
+        exts: tuple[str, ...] = ()
+        dual = False
+    else:
+        parts = _cue_parts(line, cut)
+        if parts is None:
+            return None
+        exts = tuple([e.strip() for e in parts[0]]) if parts[0] else ()  # (a list, not a slow generator)
+        dual = parts[1]
     name = head.strip()
-    if not name or name != name.upper() or name == name.lower() or not any(c.isalpha() for c in name):
+    if not name or name != name.upper() or name == name.lower():
+        return None
+    # It has a cased character (upper != lower); in ASCII that is a letter. Elsewhere check: a cased
+    # character need not be alphabetic (U+2167 ROMAN NUMERAL EIGHT).
+    if not name.isascii() and not any(c.isalpha() for c in name):
         return None
     if name.endswith(":") or name[0] in "!@#~=.>[" or "[[" in name:
         return None
-    return name, tuple(e.strip() for e in parts[0]), parts[1]
+    return name, exts, dual
 
 
 def _cue_parts(line: str, cut: int) -> tuple[list[str], bool] | None:
@@ -282,7 +296,6 @@ class _Parser:
                         els.append(Element(_ACTION, raw.rstrip(), no, no))
                 i += 1
                 continue
-            next_raw = lines[i + 1][1] if i + 1 < n else ""
             next_blank = not stripped[i + 1]
 
             if first == "=" and _PAGE_BREAK_RE.match(raw):  # (a page break line starts with "=")
@@ -313,44 +326,52 @@ class _Parser:
                 continue
 
             # --- start of a paragraph (or after a heading/section line) ---
-            if first == "#":
-                depth = len(s) - len(s.lstrip("#"))
-                els.append(Element(ET.SECTION, s[depth:].strip(), no, no, depth=depth))
-                mode, prev_blank = None, True
-            elif first == "=" and not s.startswith("=="):
-                els.append(Element(ET.SYNOPSIS, s[1:].strip(), no, no))
-                mode, prev_blank = None, True
-            elif first == "~":
-                els.append(Element(ET.LYRICS, s[1:].lstrip(), no, no, forced=True))
-                mode, prev_blank = None, False
-            elif first == "!":
-                els.append(Element(ET.ACTION, self._action_text(raw.lstrip()[1:]), no, no, forced=True))
-                mode = "action"
-            elif first == "@":
-                name, exts, dual = _split_cue(s[1:])
-                self._cue(name, exts, dual, no, forced=True)
-                mode = "dialogue"
-            elif first == "[" and s.startswith("[[") and (after := self._note_block(lines, i)):
-                i = after
-                mode, prev_blank = None, True
-                continue
-            elif first == "." and len(s) > 1 and s[1] not in ". \t":
-                self._heading(s[1:], no, forced=True)
-                mode, prev_blank = None, True
-            elif (
+            if first in _MARKS:  # a marked paragraph; when no mark applies it is read as a plain one below
+                marked = True
+                if first == "#":
+                    depth = len(s) - len(s.lstrip("#"))
+                    els.append(Element(_SECTION, s[depth:].strip(), no, no, depth=depth))
+                    mode, prev_blank = None, True
+                elif first == "=" and not s.startswith("=="):
+                    els.append(Element(_SYNOPSIS, s[1:].strip(), no, no))
+                    mode, prev_blank = None, True
+                elif first == "~":
+                    els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
+                    mode, prev_blank = None, False
+                elif first == "!":
+                    els.append(Element(_ACTION, self._action_text(raw.lstrip()[1:]), no, no, forced=True))
+                    mode = "action"
+                elif first == "@":
+                    name, exts, dual = _split_cue(s[1:])
+                    self._cue(name, exts, dual, no, forced=True)
+                    mode = "dialogue"
+                elif first == "[" and s.startswith("[[") and (after := self._note_block(lines, i)):
+                    i = after
+                    mode, prev_blank = None, True
+                    continue
+                elif first == "." and len(s) > 1 and s[1] not in ". \t":
+                    self._heading(s[1:], no, forced=True)
+                    mode, prev_blank = None, True
+                elif first == ">" and (m := _CENTERED_RE.match(raw)) is not None:
+                    els.append(Element(_CENTERED, m[1].strip(), no, no))
+                    mode = "action"
+                elif first == ">":
+                    els.append(Element(_TRANSITION, s[1:].strip(), no, no, forced=True))
+                    mode, prev_blank = None, False
+                else:
+                    marked = False
+                if marked:
+                    i += 1
+                    continue
+            # A plain paragraph: heading, transition, character cue or action.
+            if (
                 prev_blank
                 and first in "iIeE\u0130\u0131"  # what _HEADING_RE (re.I) can match first, dotted and dotless i too
                 and _HEADING_RE.match(s)
-                and (next_blank or not _HEADING_RE.match(next_raw.strip()))
+                and (next_blank or not _HEADING_RE.match(stripped[i + 1]))
             ):
                 self._heading(s, no)
                 mode, prev_blank = None, True
-            elif first == ">" and (m := _CENTERED_RE.match(raw)) is not None:
-                els.append(Element(_CENTERED, m[1].strip(), no, no))
-                mode = "action"
-            elif first == ">":
-                els.append(Element(_TRANSITION, s[1:].strip(), no, no, forced=True))
-                mode, prev_blank = None, False
             elif (
                 prev_blank
                 and next_blank
@@ -387,21 +408,20 @@ class _Parser:
         if m:
             number = m[1]
             text = text[: m.start()]
-        self.elements.append(Element(ET.SCENE_HEADING, text.strip(), no, no, scene_number=number, forced=forced))
+        self.elements.append(Element(_HEADING, text.strip(), no, no, number, False, None, (), forced))
 
     def _cue(self, name: str, exts: tuple[str, ...], dual: bool, no: int, forced: bool = False) -> None:
-        text = name + "".join(f" ({e})" for e in exts)
+        text = name + "".join([f" ({e})" for e in exts]) if exts else name
         self.dual = dual
-        self.elements.append(
-            Element(ET.CHARACTER, text, no, no, name=name, extensions=exts, dual=dual, forced=forced)
-        )
+        # Positional: type, text, line_start, line_end, scene_number, dual, name, extensions, forced.
+        self.elements.append(Element(_CHARACTER, text, no, no, None, dual, name, exts, forced))
         if dual:
             # Mark the preceding speech (cue and its lines) as the first half of the pair.
             for el in reversed(self.elements[:-1]):
-                if el.type in (ET.DIALOGUE, ET.PARENTHETICAL, ET.LYRICS):
+                if el.type in _SPEECH:
                     el.dual = True
                     continue
-                if el.type == ET.CHARACTER:
+                if el.type == _CHARACTER:
                     el.dual = True
                 break
 

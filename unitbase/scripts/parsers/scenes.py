@@ -66,6 +66,9 @@ class Scene:
     characters: list[str] = field(default_factory=list)  # speaking, in order of first line
     lines_by_character: dict[str, int] = field(default_factory=dict)
     stated_eighths: int | None = None
+    # An omitted scene (FDX OmittedScene, or a heading that reads OMITTED): it keeps its number but has
+    # no set, no time of day, takes no room on the page and counts 0 eighths.
+    omitted: bool = False
     # Filled in by pagination:
     page_start: int | None = None
     page_end: int | None = None
@@ -87,9 +90,12 @@ def character_key(name: str) -> str:
 
 
 def parse_heading(text: str) -> HeadingParts:
-    t = _SPACES_RE.sub(" ", plain(text).replace("\u00a0", " ")).strip()
+    # Runs of white space to one space, stripped: str.split() and the regex \s share Python's Unicode
+    # white space (no-break space included), so this equals _SPACES_RE.sub(" ", ...).strip().
+    t = " ".join(plain(text).split())
     qualifiers: list[str] = []
-    while (m := _QUALIFIER_RE.search(t)) and m.start() > 0:
+    # (t has no trailing white space, so _QUALIFIER_RE can only match when it ends with a bracket)
+    while t and t[-1] in ")]" and (m := _QUALIFIER_RE.search(t)) and m.start() > 0:
         qualifiers.insert(0, m[1].strip())
         t = t[: m.start()].rstrip()
     m = _PREFIX_RE.match(t)
@@ -98,7 +104,7 @@ def parse_heading(text: str) -> HeadingParts:
         p = m["p"].lower().replace(".", "").replace(" ", "")
         int_ext = "INT/EXT" if "/" in p else ("INT" if p.startswith("int") else "EXT")
         t = t[m.end() :]
-    parts = [p for p in _SEPARATOR_RE.split(t) if p and p.strip()]
+    parts = [p for p in _separate(t) if p and p.strip()]
     tod = None
     if parts:
         last = parts[-1].strip().upper().rstrip(".")
@@ -117,6 +123,20 @@ def parse_heading(text: str) -> HeadingParts:
                 tod, parts[0] = tail.upper(), head
     set_name = " - ".join(p.strip() for p in parts if p.strip()).upper()
     return HeadingParts(int_ext, set_name, tod, tuple(qualifiers))
+
+
+def _separate(t: str) -> list[str]:
+    """_SEPARATOR_RE.split(t) for t with single spaces, cheaper in the common cases: every separator
+    needs "-", ",", an en or em dash; with only "-" and no "--" nor a dash at either end, a separator is
+    exactly " - " (the spaces around it are single)."""
+    if "-" not in t and "," not in t and "\u2013" not in t and "\u2014" not in t:
+        return [t]
+    if "," not in t and "--" not in t and "\u2013" not in t and "\u2014" not in t and t[0] != "-" and t[-1] != "-":
+        return t.split(" - ")
+    return _SEPARATOR_RE.split(t)
+
+
+_OMITTED_PARTS = HeadingParts("", "", None)
 
 
 def effective_time_of_day(tod: str | None, previous: str | None) -> str | None:
@@ -142,7 +162,8 @@ def extract_scenes(script: Script) -> list[Scene]:
     heading_type = ET.SCENE_HEADING
     for el in script.elements:
         if el.type == heading_type:
-            parts = parse_heading(el.text)
+            omitted = el.attrs.get("omitted") == "yes"
+            parts = _OMITTED_PARTS if omitted else parse_heading(el.text)
             effective = effective_time_of_day(parts.time_of_day, previous_tod)
             previous_tod = effective or previous_tod
             scene = Scene(
@@ -156,6 +177,7 @@ def extract_scenes(script: Script) -> list[Scene]:
                 qualifiers=parts.qualifiers,
                 heading_element=el,
                 stated_eighths=el.stated_eighths,
+                omitted=omitted,
             )
             if not scenes and pending:
                 scene.elements.extend(pending)
@@ -167,6 +189,8 @@ def extract_scenes(script: Script) -> list[Scene]:
     keys: dict[str, str] = {}
     cue = ET.CHARACTER
     for scene in scenes:
+        if scene.omitted:
+            continue  # no speaking characters (what follows an omitted heading is not laid out either)
         counts = scene.lines_by_character
         for el in scene.elements:
             if el.type == cue:

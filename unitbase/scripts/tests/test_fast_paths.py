@@ -94,3 +94,98 @@ def test_heading_prefilter_keeps_what_the_case_insensitive_regex_matched():
         script = parse_fountain(f"{line}\n\nAction.\n")
         assert script.elements[0].type == "scene_heading", line
     assert parse_fountain("\n\nAction.\n\nKNT. HOUSE - DAY\n\nMore.\n").elements[1].type == "action"
+
+
+def heading_by_regexes(text: str):
+    """parse_heading as it was before the fast paths (white space by regex, separators by regex split)."""
+    from unitbase.scripts.parsers import scenes as sc
+
+    t = sc._SPACES_RE.sub(" ", sc.plain(text).replace("\u00a0", " ")).strip()
+    qualifiers: list[str] = []
+    while (m := sc._QUALIFIER_RE.search(t)) and m.start() > 0:
+        qualifiers.insert(0, m[1].strip())
+        t = t[: m.start()].rstrip()
+    m = sc._PREFIX_RE.match(t)
+    int_ext = ""
+    if m:
+        p = m["p"].lower().replace(".", "").replace(" ", "")
+        int_ext = "INT/EXT" if "/" in p else ("INT" if p.startswith("int") else "EXT")
+        t = t[m.end() :]
+    parts = [p for p in sc._SEPARATOR_RE.split(t) if p and p.strip()]
+    tod = None
+    if parts:
+        last = parts[-1].strip().upper().rstrip(".")
+        if (last in sc.TIMES_OF_DAY or sc._RELATIVE_TOD_RE.match(last)) and len(parts) > 1:
+            tod = last
+            parts = parts[:-1]
+        elif "-" in parts[-1]:
+            head, _, tail = parts[-1].rpartition("-")
+            if tail.strip().upper() in sc.TIMES_OF_DAY and head.strip():
+                tod = tail.strip().upper()
+                parts[-1] = head
+        elif m and len(parts) == 1 and " " in parts[0]:
+            head, _, tail = parts[0].rpartition(" ")
+            if tail.upper() in sc.TIMES_OF_DAY:
+                tod, parts[0] = tail.upper(), head
+    set_name = " - ".join(p.strip() for p in parts if p.strip()).upper()
+    return sc.HeadingParts(int_ext, set_name, tod, tuple(qualifiers))
+
+
+heading_words = st.sampled_from(["INT.", "EXT", "INT./EXT.", "I/E", "HOUSE", "DAY", "NIGHT", "LATER", "A", "(1973)",
+                                 "[B]", "(", ")", "-", "--", ",", "\u2013", "\u2014", "*", "_", "KITCHEN", "x"])
+heading_gaps = st.sampled_from(["", " ", "  ", "\t", "\u00a0", " - ", "-", "\u2009"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(heading_gaps, heading_words), max_size=9), heading_gaps)
+def test_heading_parts_equal_the_regexes(parts, tail):
+    from unitbase.scripts.parsers.scenes import parse_heading
+
+    text = "".join(g + w for g, w in parts) + tail
+    assert parse_heading(text) == heading_by_regexes(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("IE NTX./-,()[]\u2013\u2014\u00a0\tDAY"), max_size=30))
+def test_heading_parts_equal_the_regexes_on_any_text(text):
+    from unitbase.scripts.parsers.scenes import parse_heading
+
+    assert parse_heading(text) == heading_by_regexes(text)
+
+
+OLD_EMPHASIS_RES = (
+    re.compile(r"(?<!\\)\*\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*\*"),
+    re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*"),
+    re.compile(r"(?<!\\)\*(?=\S)(.+?)(?<=\S)(?<!\\)\*"),
+    re.compile(r"(?<!\\)_(?=\S)(.+?)(?<=\S)(?<!\\)_"),
+)
+
+
+def emphasis_by_regexes(text: str) -> str:
+    """strip_emphasis as it was: every marker regex (each starting with its lookbehind) on every pass."""
+    if "*" not in text and "_" not in text and "\\" not in text:
+        return text
+    for _ in range(3):
+        before = text
+        for rx in OLD_EMPHASIS_RES:
+            text = rx.sub(r"\1", text)
+        if text == before:
+            break
+    return re.sub(r"\\([*_\\])", r"\1", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=list("*_\\ a\nb."), max_size=24))
+def test_emphasis_equals_the_regexes(text):
+    from unitbase.scripts.parsers.text import strip_emphasis
+
+    assert strip_emphasis(text) == emphasis_by_regexes(text)
+
+
+def test_emphasis_examples():
+    from unitbase.scripts.parsers.text import strip_emphasis
+
+    assert strip_emphasis("**FADE IN:**") == "FADE IN:"
+    assert strip_emphasis("_a *b* c_") == "a b c"
+    assert strip_emphasis("\\*not\\* _I_") == "*not* I"
+    assert strip_emphasis("***all***") == "all"
