@@ -32,7 +32,10 @@ lint: setup
 bench: setup
 	@set -e; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
-ci: lint test
+# What CI runs: lint, the whole suite on SQLite and on PostgreSQL (browser and ../shared
+# conformance tests required), and the deploy check under production settings.
+ci: setup
+	./.ci/run
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

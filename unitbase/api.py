@@ -1,5 +1,6 @@
 """The REST API at /api/v1/: one NinjaAPI, one router per app, token authentication."""
 
+import json
 import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -7,7 +8,9 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from unitbase.accounts.api import TokenAuth
 from unitbase.accounts.api import router as accounts_router
@@ -25,6 +28,59 @@ from unitbase.scheduling.optimise_api import router as optimiser_router
 from unitbase.scripts.api import router as scripts_router
 
 logger = logging.getLogger(__name__)
+
+NULL_CHARACTER = "Null characters are not allowed."
+
+
+class BodyNotJSON(ValueError):
+    """The request body is not a JSON document; `detail` is a list of {"loc", "msg"} entries."""
+
+    def __init__(self, detail: list[dict]):
+        super().__init__(detail[0]["msg"])
+        self.detail = detail
+
+
+def _null_character_locations(value, loc: list) -> list[list]:
+    """Where a NUL character hides in parsed JSON. PostgreSQL refuses NUL in text, so an API write
+    carrying one would fail in the database instead of answering 422."""
+    if isinstance(value, str):
+        return [loc] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = [[*loc, key] for key in value if "\x00" in str(key)]
+        for key, item in value.items():
+            found.extend(_null_character_locations(item, [*loc, key]))
+        return found
+    if isinstance(value, list):
+        return [hit for index, item in enumerate(value) for hit in _null_character_locations(item, [*loc, index])]
+    return []
+
+
+class CheckedParser(Parser):
+    """Ninja's JSON parser, plus: a body that is not JSON, or text with a NUL character in the body
+    or the query string, is refused with 422 and says where (instead of a bare 400 or a database
+    error on PostgreSQL)."""
+
+    def parse_body(self, request):
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BodyNotJSON([{"loc": ["body"], "msg": f"The body is not UTF-8 text (byte {error.start})."}]) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BodyNotJSON([{"loc": ["body"], "msg": (
+                f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.")}]) from None
+        hits = _null_character_locations(data, ["body"])
+        if hits:
+            raise BodyNotJSON([{"loc": [str(p) for p in hit], "msg": NULL_CHARACTER} for hit in hits])
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        bad = [key for key, values in data.lists() if "\x00" in key or any("\x00" in str(v) for v in values)]
+        if bad:
+            raise ValidationError({key: NULL_CHARACTER for key in bad})
+        return super().parse_querydict(data, list_fields, request)
+
 
 api = NinjaAPI(
     title="Unitbase API",
@@ -44,6 +100,7 @@ api = NinjaAPI(
     # Served from ninja's own static files ("ninja" is in INSTALLED_APPS); no online validator call.
     docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
+    parser=CheckedParser(),
 )
 
 
@@ -107,6 +164,15 @@ def conflict(request, exc):
     if isinstance(exc, ProtectedError | RestrictedError):
         message = "It is still referred to by other records, so it cannot be deleted."
     return api.create_response(request, {"detail": [{"loc": [], "msg": message}]}, status=409)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # Ninja wraps whatever the parser raises in a 400 "Cannot parse request body"; a body that is
+    # not JSON is invalid input like any other, answered 422 in the documented shape.
+    if isinstance(exc.__cause__, BodyNotJSON):
+        return api.create_response(request, {"detail": exc.__cause__.detail}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -106,12 +107,25 @@ def export_filename(production: Production, kind: str, extension: str, today: da
 
 
 
+# A phone number such as "+44 (0)20 7946 0000" starts with "+" but is no formula.
+_PHONE_LIKE = re.compile(r"[+-]?[\d\s().\-/]*")
+
+
+def neutralise_formula(text: str) -> str:
+    """A contact's name or position typed as "=HYPERLINK(...)" or "@SUM(...)" must not run as a
+    formula when the CSV is opened in a spreadsheet: such text gets a leading apostrophe
+    (OWASP's advice for CSV injection). Phone-like values keep their "+"."""
+    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not _PHONE_LIKE.fullmatch(text)):
+        return "'" + text
+    return text
+
+
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return neutralise_formula(str(value))
 
 
 def csv_response(*, production: Production, kind: str, columns: list[Column], rows: list[Any]) -> HttpResponse:
@@ -143,6 +157,9 @@ def xlsx_response(*, production: Production, kind: str, columns: list[Column], r
         cell.fill = header_fill
     for row in rows:
         sheet.append([c.value(row) for c in columns])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl stores text starting with "=" as a formula: keep it text
+                cell.data_type = "s"
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width

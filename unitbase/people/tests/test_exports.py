@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import CastMemberFactory, CrewMemberFactory, PersonFactory, department, make_production, member
-from unitbase.people.exports import export_filename
+from unitbase.people.exports import export_filename, neutralise_formula
 from unitbase.productions.authority import Role
 from unitbase.productions.models import Position
 
@@ -156,3 +156,31 @@ def test_empty_export_still_has_a_header(client, production):
 def test_export_filename_falls_back_for_titles_without_letters(production):
     production.title = "!!!"
     assert export_filename(production, "crew", "csv", today=date(2026, 11, 25)) == "production-crew-2026-11-25.csv"
+
+
+def test_exports_never_carry_a_formula_from_typed_text(client, production):
+    """Text a contact editor typed (a name, a position) is data in the files, never a formula a
+    spreadsheet would run; phone numbers keep their leading "+"."""
+    hire(production, "Camera", '=HYPERLINK("http://evil.example","x")', "@SUM(A1:A9)", rate_amount=Decimal("10"))
+    client.force_login(member(production, Role.PRODUCTION_MANAGER).user)
+    row = read_csv(get(client, production, "crew_csv"))[1]
+    assert row[1] == "'@SUM(A1:A9)"
+    assert row[2] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row[6] == "+1 555 0100"
+    sheet = read_xlsx(get(client, production, "crew_xlsx"))
+    name, position = sheet.cell(row=2, column=2), sheet.cell(row=2, column=3)
+    assert (name.value, name.data_type) == ("@SUM(A1:A9)", "s")
+    assert (position.value, position.data_type) == ('=HYPERLINK("http://evil.example","x")', "s")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("+44 (0)20 7946 0000", "+44 (0)20 7946 0000"),
+    ("-5", "-5"),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3+cmd", "'-2+3+cmd"),
+    ("=1+1", "'=1+1"),
+    ("\tx", "'\tx"),
+    ("Plain name", "Plain name"),
+])
+def test_neutralise_formula(text, expected):
+    assert neutralise_formula(text) == expected

@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -18,6 +19,15 @@ def _die_with_parent() -> None:
         pass
 
 
+def base_url_for(addr: str) -> str:
+    """The address links in e-mails point at when the environment names none: where this server
+    listens ("8042" and "0.0.0.0:8042" mean this machine)."""
+    host, _, port = addr.rpartition(":")
+    if host in ("", "0.0.0.0", "[::]"):  # noqa: S104 (reading a bind address, not binding)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt  # run the same clean shutdown as Ctrl-C
 
@@ -30,6 +40,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
 
     def handle(self, *args, addr, no_worker, **options):
+        if not os.environ.get("UNITBASE_BASE_URL"):
+            # Invitation and call sheet links name this server, also when it runs on another port;
+            # the worker inherits the environment.
+            os.environ["UNITBASE_BASE_URL"] = settings.UNITBASE_BASE_URL = base_url_for(addr)
         worker = None
         if not no_worker:
             # No autoreload: its extra process would outlive us; serve is restarted by hand anyway.
