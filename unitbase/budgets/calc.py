@@ -46,7 +46,7 @@ class CalcError(ValueError):
 
 
 def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 MAX_EXPRESSION = 200
@@ -292,12 +292,12 @@ def line_subtotals(line: Line, exchange_rates: dict[str, Decimal], base_currency
     """(subtotal in the line's currency, subtotal in base currency), each rounded once."""
     exact = line.amount * line.x * line.rate
     if line.currency == base_currency:
-        fx = Decimal(1)
-    elif line.currency in exchange_rates:
-        fx = exchange_rates[line.currency]
-    else:
+        own = exact.quantize(CENT, ROUND_HALF_UP)
+        return own, own  # x 1 changes nothing: one rounding serves both
+    fx = exchange_rates.get(line.currency)
+    if fx is None:
         raise CalcError(f"No exchange rate from {line.currency} to {base_currency}.")
-    return round_money(exact), round_money(exact * fx)
+    return exact.quantize(CENT, ROUND_HALF_UP), (exact * fx).quantize(CENT, ROUND_HALF_UP)
 
 
 def _fringe_raw(fringe: Fringe, line: Line, subtotal: Decimal, wages_so_far: Decimal,
