@@ -137,7 +137,9 @@ def budget_compare(*, access: ProductionAccess, left: Budget, right: Budget) -> 
     """Two budgets side by side per account (matched by code), totals including fringes, and the
     summary rows (levels, charges, grand total)."""
     require_view(access)
-    a, b = calc.calculate(budget_input(left)), calc.calculate(budget_input(right))
+    from .sheetcache import calculated
+
+    a, b = calculated(left), calculated(right)
     order = {acc.code: acc.order for acc in [*right.accounts.all(), *left.accounts.all()]}
     codes = sorted(set(a.accounts) | set(b.accounts), key=lambda code: (order[code], code))
     rows = []
@@ -204,9 +206,11 @@ def budget_schedule_effect(*, access: ProductionAccess, budget: Budget) -> Sched
         return None
     days, unit, version = found
     budget_days = budget.globals.filter(name=SHOOT_DAYS).values_list("value", flat=True).first()
+    from .sheetcache import calculated
+
     try:
-        current = calc.calculate(budget_input(budget)).grand_total
-        scheduled = (calc.calculate(budget_input(budget, {SHOOT_DAYS: Decimal(days)})).grand_total
+        current = calculated(budget).grand_total
+        scheduled = (calculated(budget, {SHOOT_DAYS: Decimal(days)}).grand_total
                      if budget_days is not None else current)
     except calc.CalcError:
         current = scheduled = None
