@@ -35,6 +35,12 @@ def budget_list(*, access: ProductionAccess) -> QuerySet[Budget]:
             .annotate(line_count=Count("lines")).order_by("name", "-version"))
 
 
+def budget_versions(*, access: ProductionAccess) -> QuerySet[Budget]:
+    """The production's budgets for a menu: like `budget_list` without counting every budget's lines."""
+    require_view(access)
+    return Budget.objects.filter(production=access.production).order_by("name", "-version")
+
+
 def budget_get(*, access: ProductionAccess, budget_id: int) -> Budget:
     require_view(access)
     return Budget.objects.select_related("chart", "parent").get(production=access.production, pk=budget_id)

@@ -14,6 +14,11 @@ expiry, under a key that changes whenever the figures can:
   Figures calculated inside a transaction are returned but not stored: they may include that
   transaction's uncommitted (and perhaps not yet complete) writes.
 
+In front of the Django cache each process keeps the last few values it used, unpickled
+(`_live`, under the same keys): unpickling a 2,000-line top sheet costs more than a page's queries,
+and a revision's top sheet reads two of them. Values handed out are shared and must be treated as
+read-only (no caller changes them; calc builds new objects for every calculation).
+
 A stamp is random rather than a counter so that a rolled-back write can never hand its number to a
 later, different state. The figures do not depend on the schedule: SHOOT_DAYS is a budget global that
 `global_sync_schedule` sets (a write like any other); the schedule's what-if total on the setup page
@@ -21,6 +26,8 @@ is cached under the shoot-day count it was computed with (`global_overrides`).""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -45,15 +52,40 @@ def budget_cache_key(budget: Budget, what: str) -> str | None:
     return f"unitbase:budget:{what}:{budget.pk}:{status}:{stamp}"
 
 
+LIVE_MAX = 8
+_live: OrderedDict[str, Any] = OrderedDict()
+_live_lock = threading.Lock()
+
+
+def _remember(key: str, value: Any) -> None:
+    with _live_lock:
+        _live[key] = value
+        _live.move_to_end(key)
+        while len(_live) > LIVE_MAX:
+            _live.popitem(last=False)
+
+
+def forget() -> None:
+    """Empty this process's unpickled copies (with `cache.clear()`, for a cold start in benchmarks)."""
+    with _live_lock:
+        _live.clear()
+
+
 def cached(budget: Budget, what: str, compute: Callable[[], Any]) -> Any:
     key = budget_cache_key(budget, what)
     if key is None:
         return compute()
+    with _live_lock:
+        value = _live.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
-        if budget.status == Budget.Status.LOCKED or not transaction.get_connection().in_atomic_block:
-            cache.set(key, value, timeout=None)
+        if budget.status != Budget.Status.LOCKED and transaction.get_connection().in_atomic_block:
+            return value  # may include this transaction's uncommitted writes: not kept
+        cache.set(key, value, timeout=None)
+    _remember(key, value)
     return value
 
 
