@@ -57,7 +57,7 @@ def account_lines(*, access: ProductionAccess, account: BudgetAccount) -> QueryS
 
 
 def budget_input(budget: Budget, global_overrides: dict[str, Decimal] | None = None) -> calc.BudgetInput:
-    """The budget as plain data for `calc.calculate` (six queries, whatever its size).
+    """The budget as plain data for `calc.calculate` (seven queries, whatever its size).
     `global_overrides` replaces some globals' values (what-if: the schedule's shoot days).
 
     Rows are read as tuples, not model instances (a 2,000-line budget with its fringe links is
