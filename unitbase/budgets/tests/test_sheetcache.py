@@ -132,6 +132,12 @@ def test_fringe_cap_and_delete(upm, setup, pages):
     assert pages[0]().context["sheet"].fringe_total == 0
 
 
+def test_fringe_person_cutoff(upm, setup, pages):
+    fringe = Fringe.objects.get(budget=setup, code="HOL")
+    services.fringe_update(access=upm, fringe_id=fringe.pk, person_cutoff=D("10000"))
+    assert_shows_now(pages, setup)
+
+
 def test_global_change(upm, setup, pages):
     services.global_set(access=upm, budget_id=setup.pk, name="SHOOT_DAYS", value=D(35))
     assert_shows_now(pages, setup)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0007_fringe_person_cap'),
+        ('budgets', '0008_fringe_person_cutoff'),
     ]
 
     operations = [
