@@ -92,8 +92,8 @@ def week_bounds(week_ending: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def budget_by_account(budget: Budget) -> dict[str, Decimal]:
-    """Each account's budget in base currency, fringes posted as on the top sheet; cached for a
-    locked version (sheetcache: the calculation of a 2,000-line budget dominates the report's time)."""
+    """Each account's budget in base currency, fringes posted as on the top sheet; cached until
+    the budget changes (sheetcache: the calculation of a 2,000-line budget dominates the report's time)."""
     return sheetcache.cached(budget, "by-account", lambda: _budget_by_account(budget))
 
 

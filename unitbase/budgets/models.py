@@ -5,6 +5,7 @@ not a reference), so renaming a chart account later never rewrites a locked budg
 """
 
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,6 +131,10 @@ class ChartAccount(models.Model):
             raise ValidationError(errors)
 
 
+def new_figures_stamp() -> str:
+    return uuid.uuid4().hex
+
+
 class Budget(TimeStampedModel):
     class Status(models.TextChoices):
         WORKING = "working", "Working"
@@ -143,6 +148,10 @@ class Budget(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")
     revision = models.PositiveIntegerField(default=1, help_text="Counts changes to budget-wide settings")
+    figures_stamp = models.CharField(
+        max_length=32, default=new_figures_stamp, editable=False,
+        help_text="A new random value with every write that can change the budget's figures (sheetcache's key)",
+    )
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

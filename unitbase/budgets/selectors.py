@@ -35,6 +35,12 @@ def budget_list(*, access: ProductionAccess) -> QuerySet[Budget]:
             .annotate(line_count=Count("lines")).order_by("name", "-version"))
 
 
+def budget_versions(*, access: ProductionAccess) -> QuerySet[Budget]:
+    """The production's budgets for a menu: like `budget_list` without counting every budget's lines."""
+    require_view(access)
+    return Budget.objects.filter(production=access.production).order_by("name", "-version")
+
+
 def budget_get(*, access: ProductionAccess, budget_id: int) -> Budget:
     require_view(access)
     return Budget.objects.select_related("chart", "parent").get(production=access.production, pk=budget_id)
@@ -51,37 +57,58 @@ def account_lines(*, access: ProductionAccess, account: BudgetAccount) -> QueryS
 
 
 def budget_input(budget: Budget, global_overrides: dict[str, Decimal] | None = None) -> calc.BudgetInput:
-    """The budget as plain data for `calc.calculate` (five queries, whatever its size).
-    `global_overrides` replaces some globals' values (what-if: the schedule's shoot days)."""
+    """The budget as plain data for `calc.calculate` (seven queries, whatever its size).
+    `global_overrides` replaces some globals' values (what-if: the schedule's shoot days).
+
+    Rows are read as tuples, not model instances (a 2,000-line budget with its fringe links is
+    most of a top sheet's time otherwise), and each distinct Amount/X text is resolved once."""
     globals_ = {**dict(budget.globals.values_list("name", "value")), **(global_overrides or {})}
+    account_rows = list(budget.accounts.order_by("order", "code").values_list(
+        "pk", "code", "name", "category_code", "category_name", "level", "order"))
     accounts = tuple(
-        calc.Account(code=a.code, name=a.name, category_code=a.category_code, category_name=a.category_name,
-                     level=a.level, order=a.order)
-        for a in budget.accounts.all()
+        calc.Account(code=code, name=name, category_code=cat_code, category_name=cat_name, level=level, order=order)
+        for _, code, name, cat_code, cat_name, level, order in account_rows
     )
+    account_of = {row[0]: row[1] for row in account_rows}
+    account_order = {a.code: a.order for a in accounts}
+    fringes = tuple(
+        calc.Fringe(code=code, kind=kind, rate=rate, cutoff=cutoff, cap=cap, person_cap=person_cap,
+                    person_cutoff=person_cutoff)
+        for code, kind, rate, cutoff, cap, person_cap, person_cutoff in budget.fringes.order_by("code").values_list(
+            "code", "kind", "rate", "cutoff", "cap", "person_cap", "person_cutoff")
+    )
+    fringe_links: dict[int, list[str]] = {}
+    for line_id, code in DetailLine.fringes.through.objects.filter(detailline__budget=budget).values_list(
+            "detailline_id", "fringe__code"):
+        fringe_links.setdefault(line_id, []).append(code)
+    resolved: dict[str, Decimal] = {}
+
+    def resolve(text: str) -> Decimal:
+        value = resolved.get(text)
+        if value is None:
+            value = resolved[text] = calc.resolve_value(text, globals_)
+        return value
+
     lines = []
-    for line in DetailLine.objects.filter(budget=budget).select_related("account").prefetch_related("fringes"):
+    for pk, account_id, amount, x, rate, currency, unit, fringe_group, person, order in DetailLine.objects.filter(
+            budget=budget).values_list("pk", "account_id", "amount", "x", "rate", "currency", "unit", "fringe_group",
+                                       "person", "order"):
+        code = account_of[account_id]
         lines.append(calc.Line(
-            key=line.pk, account_code=line.account.code,
-            amount=calc.resolve_value(line.amount, globals_), x=calc.resolve_value(line.x, globals_),
-            rate=line.rate, currency=line.currency, unit=line.unit,
-            fringe_codes=tuple(sorted(f.code for f in line.fringes.all())), fringe_group=line.fringe_group,
-            person=line.person,
-            order=line.account.order * 100000 + line.order,
+            key=pk, account_code=code, amount=resolve(amount), x=resolve(x), rate=rate, currency=currency, unit=unit,
+            fringe_codes=tuple(sorted(fringe_links.get(pk, ()))), fringe_group=fringe_group, person=person,
+            order=account_order[code] * 100000 + order,
         ))
     return calc.BudgetInput(
-        base_currency=budget.base_currency, accounts=accounts, lines=tuple(lines),
-        fringes=tuple(calc.Fringe(code=f.code, kind=f.kind, rate=f.rate, cutoff=f.cutoff, cap=f.cap,
-                                  person_cap=f.person_cap, person_cutoff=f.person_cutoff)
-                      for f in budget.fringes.all()),
-        exchange_rates={r.currency: r.rate for r in budget.exchange_rates.all()},
+        base_currency=budget.base_currency, accounts=accounts, lines=tuple(lines), fringes=fringes,
+        exchange_rates=dict(budget.exchange_rates.values_list("currency", "rate")),
         charges=tuple(calc.Charge(key=c.pk, name=c.name, code=c.code, kind=c.kind, rate=c.rate, amount=c.amount,
                                   basis=tuple(c.basis), applied=c.applied) for c in budget.charges.all()),
     )
 
 
 def budget_topsheet(*, access: ProductionAccess, budget: Budget) -> calc.TopSheet:
-    """The calculated top sheet; cached for a locked version (sheetcache)."""
+    """The calculated top sheet, from sheetcache when the budget has not changed since."""
     from .sheetcache import calculated
 
     require_view(access)
@@ -116,7 +143,9 @@ def budget_compare(*, access: ProductionAccess, left: Budget, right: Budget) -> 
     """Two budgets side by side per account (matched by code), totals including fringes, and the
     summary rows (levels, charges, grand total)."""
     require_view(access)
-    a, b = calc.calculate(budget_input(left)), calc.calculate(budget_input(right))
+    from .sheetcache import calculated
+
+    a, b = calculated(left), calculated(right)
     order = {acc.code: acc.order for acc in [*right.accounts.all(), *left.accounts.all()]}
     codes = sorted(set(a.accounts) | set(b.accounts), key=lambda code: (order[code], code))
     rows = []
@@ -183,9 +212,11 @@ def budget_schedule_effect(*, access: ProductionAccess, budget: Budget) -> Sched
         return None
     days, unit, version = found
     budget_days = budget.globals.filter(name=SHOOT_DAYS).values_list("value", flat=True).first()
+    from .sheetcache import calculated
+
     try:
-        current = calc.calculate(budget_input(budget)).grand_total
-        scheduled = (calc.calculate(budget_input(budget, {SHOOT_DAYS: Decimal(days)})).grand_total
+        current = calculated(budget).grand_total
+        scheduled = (calculated(budget, {SHOOT_DAYS: Decimal(days)}).grand_total
                      if budget_days is not None else current)
     except calc.CalcError:
         current = scheduled = None

@@ -39,6 +39,7 @@ from .models import (
     Level,
     Unit,
     code_key,
+    new_figures_stamp,
 )
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -232,9 +233,14 @@ def _budget_for_edit(access: ProductionAccess, budget_id: int, revision: int | N
             f"{budget} was changed by someone else since you loaded it (revision {revision}, now "
             f"{budget.revision}). Reload the page to see their changes, then make yours again."
         )
+    # Every write to a budget's lines, globals, fringes, rates or charges comes through here: a new
+    # figures stamp, in the same transaction, retires the figures sheetcache holds for the budget.
+    budget.figures_stamp = new_figures_stamp()
     if bump:
         budget.revision += 1
-        budget.save(update_fields=["revision", "updated_at"])
+        budget.save(update_fields=["revision", "figures_stamp", "updated_at"])
+    else:
+        budget.save(update_fields=["figures_stamp"])
     return budget
 
 

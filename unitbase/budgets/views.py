@@ -205,7 +205,7 @@ def topsheet(request, access, budget_id: int):
     context = {
         "budget": budget, "sheet": sheet, "error": error, "previous": previous,
         "rows": rows, "can_edit": access.can(Action.EDIT_BUDGET),
-        "others": [b for b in selectors.budget_list(access=access) if b.pk != budget.pk],
+        "others": [b for b in selectors.budget_versions(access=access) if b.pk != budget.pk],
     }
     if sheet and previous:
         context["summary_previous"] = {"atl": previous.atl, "btl": previous.btl,

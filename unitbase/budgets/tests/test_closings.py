@@ -138,8 +138,10 @@ def test_locked_budget_figures_are_cached(data):
         figures = costreport.budget_by_account(data.budget)
     assert len(queries) == 0 and figures["2510"] == D("10000.00")
     assert sheetcache.budget_cache_key(data.budget, "x") is not None
+    # working versions are cached too, keyed by the figures stamp read from the database
+    # (tests/test_sheetcache.py shows every kind of edit changing the figures at once)
     data.budget.status = "working"
-    assert sheetcache.budget_cache_key(data.budget, "x") is None  # a working version is always recalculated
+    assert sheetcache.budget_cache_key(data.budget, "x") is not None
 
 
 # --- pages ----------------------------------------------------------------------------------------
