@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce, Greatest
 from unitbase.productions.models import Production
 from unitbase.productions.permissions import ProductionAccess
 
-from . import calc, commitment_sources, sheetcache
+from . import calc, commitment_sources, ledgercache, sheetcache
 from .models import (
     Budget,
     ChartCategory,
@@ -114,7 +114,18 @@ def _budget_by_account(budget: Budget) -> dict[str, Decimal]:
 
 
 def actuals_by_account(production: Production, start: dt.date, end: dt.date) -> dict[str, tuple[Decimal, Decimal]]:
-    """{code: (this period, to date)} in one grouped query."""
+    """{code: (this period, to date)} in one grouped query, cached per state of the ledger."""
+    return actuals_and_stamp(production, start, end)[0]
+
+
+def actuals_and_stamp(production: Production, start: dt.date,
+                      end: dt.date) -> tuple[dict[str, tuple[Decimal, Decimal]], str]:
+    stamp = ledgercache.ledger_stamp(production.pk)
+    return ledgercache.cached(production.pk, f"actuals:{start}:{end}",
+                              lambda: _actuals_by_account(production, start, end), stamp=stamp), stamp
+
+
+def _actuals_by_account(production: Production, start: dt.date, end: dt.date) -> dict[str, tuple[Decimal, Decimal]]:
     # A transaction is reported at coalesce(posted_period_ending, date); posted_period_ending is only
     # ever later than date, so filtering on date first keeps the (production, account, date) index.
     rows = (Transaction.objects.filter(production=production, date__lte=end)
@@ -250,6 +261,7 @@ class CostReport:
     accounts: list[AccountRow]
     closing: object | None = None  # the CostReportClosing this report is the frozen snapshot of
     prior_closing: object | None = None  # the closed period the "prior EFC" column comes from
+    ledger_stamp: str | None = None  # the ledger state its actuals were read at (ledgercache)
 
     @property
     def overruns(self) -> list[AccountRow]:
@@ -262,7 +274,7 @@ def compute(budget: Budget, week_ending: dt.date, with_prior: bool = True) -> Co
     production = budget.production
     start, end = week_bounds(week_ending)
     budgets = budget_by_account(budget)
-    actuals = actuals_by_account(production, start, end)
+    actuals, stamp = actuals_and_stamp(production, start, end)
     committed = commitments_by_account(production, budget, as_of=end)
     estimates = estimates_by_account(budget)
     accounts = list(budget.accounts.all())
@@ -288,7 +300,9 @@ def compute(budget: Budget, week_ending: dt.date, with_prior: bool = True) -> Co
         prior = prior_closing(production, before=end)
         if prior is not None:
             apply_prior(rows, prior_efcs(prior))
-    return assemble(budget, end, rows, prior_closing=prior)
+    report = assemble(budget, end, rows, prior_closing=prior)
+    report.ledger_stamp = stamp
+    return report
 
 
 def apply_prior(rows: list[AccountRow], efcs: dict[str, Decimal]) -> None:

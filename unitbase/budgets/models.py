@@ -629,7 +629,9 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ["production", "-date", "-id"]
-        indexes = [models.Index(fields=["production", "account_code", "date"], name="txn_prod_account_date")]
+        indexes = [models.Index(fields=["production", "account_code", "date"], name="txn_prod_account_date"),
+                   # ledgercache's stamp (count and highest id) from the index alone
+                   models.Index(fields=["production", "id"], name="txn_prod_id")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.account_code} {self.amount} {self.currency}"

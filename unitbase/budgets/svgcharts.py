@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from . import ledgercache
 from .models import Transaction
 
 WIDTH = 720
@@ -63,10 +64,18 @@ def budget_vs_efc_svg(report, limit: int = 14) -> SafeString:
 
 
 def weekly_spend(report) -> list[tuple[dt.date, Decimal]]:
-    """Cumulative actuals at each week ending (Sunday) up to the report's week, one grouped query."""
-    rows = (Transaction.objects.filter(production=report.budget.production, date__lte=report.week_ending)
+    """Cumulative actuals at each week ending (Sunday) up to the report's week, one grouped query,
+    cached per state of the ledger."""
+    production = report.budget.production
+    return ledgercache.cached(production.pk, f"weekly:{report.week_ending}",
+                              lambda: _weekly_spend(production, report.week_ending),
+                              stamp=getattr(report, "ledger_stamp", None))
+
+
+def _weekly_spend(production, week_ending: dt.date) -> list[tuple[dt.date, Decimal]]:
+    rows = (Transaction.objects.filter(production=production, date__lte=week_ending)
             .annotate(reported=Coalesce("posted_period_ending", "date"))
-            .filter(reported__lte=report.week_ending)
+            .filter(reported__lte=week_ending)
             .values("reported").annotate(s=Sum("base_amount")).order_by("reported"))
     weeks: dict[dt.date, Decimal] = {}
     for r in rows:
