@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -88,32 +88,72 @@ def _weekly_spend(production, week_ending: dt.date) -> list[tuple[dt.date, Decim
     return result
 
 
+def plan_window(production) -> tuple[dt.date, dt.date] | None:
+    """The period the budget is planned to be spent over: from the first crew engagement's start to
+    the last one's end (prep to wrap, as the crew list has them); None when the crew list has no dates."""
+    from unitbase.people.models import CrewMember
+
+    row = CrewMember.objects.filter(production=production).aggregate(start=Min("start_date"), end=Max("end_date"))
+    if row["start"] is None or row["end"] is None or row["end"] < row["start"]:
+        return None
+    return row["start"], row["end"]
+
+
+def planned_to_date(budget: Decimal, window: tuple[dt.date, dt.date], day: dt.date) -> Decimal:
+    """The plan: the budget spent evenly over the plan window's days (none before it, all after it)."""
+    start, end = window
+    if day < start:
+        return Decimal(0)
+    if day >= end:
+        return budget
+    return budget * Decimal((day - start).days + 1) / Decimal((end - start).days + 1)
+
+
 def spend_over_time_svg(report) -> SafeString:
-    """Cumulative spend per week (line) against the budget and the estimated final cost (dashed)."""
+    """Cumulative spend per week (line) against the plan (the budget spread evenly from the crew's
+    first start to its last end, dashed grey rising line), with the budget and the estimated final
+    cost as levels."""
     points = weekly_spend(report)
     if not points:
         return SafeString("")
     budget, efc = report.total.budget, report.total.efc
+    window = plan_window(report.budget.production)
+    first_week, last_week = points[0][0], report.week_ending
+    if window is not None:
+        first_week = min(first_week, window[0] + dt.timedelta(days=6 - window[0].weekday()))
+    weeks = [first_week + dt.timedelta(weeks=i) for i in range((last_week - first_week).days // 7 + 1)] or [last_week]
     top = max(budget, efc, points[-1][1]) or Decimal(1)
     left, right, h, pad = 70, WIDTH - 20, 200, 20
 
     def y(value: Decimal) -> int:
         return int(pad + (h - pad) * (1 - value / top))
 
-    n = len(points)
-    xs = [left + (right - left) * (i / (n - 1) if n > 1 else 1) for i in range(n)]
-    path = " ".join(f"{int(x)},{y(v)}" for x, (_, v) in zip(xs, points, strict=True))
+    span = (weeks[-1] - weeks[0]).days or 1
+
+    def x(day: dt.date) -> int:
+        return int(left + (right - left) * ((day - weeks[0]).days / span if len(weeks) > 1 else 1))
+
+    path = " ".join(f"{x(d)},{y(v)}" for d, v in points)
     dots = format_html_join("", '<circle cx="{}" cy="{}" r="3" class="pt"><title>w/e {}: {}</title></circle>',
-                            ((int(x), y(v), d.strftime("%d %b"), _money(v)) for x, (d, v) in zip(xs, points, strict=True)))
+                            ((x(d), y(v), d.strftime("%d %b"), _money(v)) for d, v in points))
+    plan, plan_label = SafeString(""), SafeString("")
+    if window is not None:
+        planned = [(d, planned_to_date(budget, window, d)) for d in weeks]
+        plan = format_html('<polyline points="{}" class="plan-curve"/>',
+                           " ".join(f"{x(d)},{y(v)}" for d, v in planned))
+        plan_label = format_html('<text x="{}" y="{}" class="lbl">Plan to date {} ({} to {})</text>',
+                                 left + 4, h + 30, _money(planned[-1][1]), window[0].strftime("%d %b"),
+                                 window[1].strftime("%d %b %Y"))
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {hh}" role="img" aria-labelledby="chart-spend-title">'
-        '<title id="chart-spend-title">Cumulative spend by week against budget and estimated final cost</title>'
+        '<title id="chart-spend-title">Cumulative spend by week against the plan, the budget and the estimated final cost</title>'
         '<line x1="{l}" x2="{r}" y1="{yb}" y2="{yb}" class="plan"/><text x="{l}" y="{ybt}" class="lbl">Budget {b}</text>'
         '<line x1="{l}" x2="{r}" y1="{ye}" y2="{ye}" class="efc-line"/><text x="{r}" y="{yet}" text-anchor="end" class="lbl">EFC {e}</text>'
         '<line x1="{l}" x2="{r}" y1="{y0}" y2="{y0}" class="axis"/>'
-        '<polyline points="{p}" class="spend"/>{dots}'
+        '{plan}<polyline points="{p}" class="spend"/>{dots}'
         '<text x="{l}" y="{yl}" class="lbl">{first}</text><text x="{r}" y="{yl}" text-anchor="end" class="lbl">{last}</text>'
-        '</svg>',
-        w=WIDTH, hh=h + 30, l=left, r=right, yb=y(budget), ybt=y(budget) - 4, b=_money(budget),
-        ye=y(efc), yet=y(efc) - 4, e=_money(efc), y0=y(Decimal(0)), p=path, dots=dots,
-        yl=h + 18, first=points[0][0].strftime("w/e %d %b"), last=points[-1][0].strftime("w/e %d %b %Y"))
+        '{plan_label}</svg>',
+        w=WIDTH, hh=h + 40, l=left, r=right, yb=y(budget), ybt=y(budget) - 4, b=_money(budget),
+        ye=y(efc), yet=y(efc) - 4, e=_money(efc), y0=y(Decimal(0)), plan=plan, p=path, dots=dots,
+        yl=h + 16, first=weeks[0].strftime("w/e %d %b"), last=weeks[-1].strftime("w/e %d %b %Y"),
+        plan_label=plan_label)
