@@ -210,7 +210,7 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
     sidx = _scene_of(script, scenes)
     types = list(map(_type_of, els))
     omitted = {k for k, scene in enumerate(scenes) if scene.omitted}
-    if omitted or any(kind in types for kind in _UNPRINTED):  # (list membership and map are C loops)
+    if omitted or not UNPRINTED.isdisjoint(types):  # (one C loop of set lookups)
         # Unprinted elements take no room; nor does an omitted scene (only its heading is kept, as a
         # marker of where it sits).
         keep = [k for k, t in enumerate(types)
