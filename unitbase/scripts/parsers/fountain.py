@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 
 from .decoding import decode, normalise_newlines
-from .model import Element, ElementType, Script
+from .model import Element, ElementType, Script, gc_paused
 
 ET = ElementType
 # Enum members as module constants: attribute access on an Enum class is a slow Python-level
@@ -51,7 +51,8 @@ def parse_fountain(source: str | bytes) -> Script:
             warnings.append(f"the file is not UTF-8; read it as {encoding}")
     else:
         text = normalise_newlines(source.removeprefix("\ufeff"))
-    return _Parser(text, warnings).parse()
+    with gc_paused():
+        return _Parser(text, warnings).parse()
 
 
 def _is_blank(line: str) -> bool:
@@ -137,8 +138,8 @@ class _Parser:
         self.dual = False  # the current speech is the second half of a dual-dialogue pair
 
     # -- boneyard ---------------------------------------------------------------------------
-    def _remove_boneyard(self) -> list[tuple[int, str]]:
-        """Cut closed /* */ spans out; return the remaining (lineno, text) lines.
+    def _remove_boneyard(self) -> list[str]:
+        """Cut closed /* */ spans out; return the text of every line (line k + 1 is at index k).
 
         A line wholly inside a boneyard reads as a blank line (as screenplain does), so a boneyard
         also separates the paragraphs around it. An unclosed `/*` stays text.
@@ -146,23 +147,23 @@ class _Parser:
         text = self.text
         lines = text.split("\n")
         if "/*" not in text:
-            return list(enumerate(lines, start=1))
+            return lines
         spans = [(m.start(), m.end()) for m in _BONEYARD_RE.finditer(text)]
         if not spans:
-            return list(enumerate(lines, start=1))
+            return lines
         starts = []
         off = 0
         for line in lines:
             starts.append(off)
             off += len(line) + 1
-        out: list[tuple[int, str]] = []
+        out: list[str] = []
         k = 0  # first span that may still overlap
         for idx, line in enumerate(lines):
             lo, hi = starts[idx], starts[idx] + len(line)
             while k < len(spans) and spans[k][1] <= lo:
                 k += 1
             if k >= len(spans) or (spans[k][0] >= hi and not (spans[k][0] <= lo < spans[k][1])):
-                out.append((idx + 1, line))
+                out.append(line)
                 continue
             kept = []
             pos = lo
@@ -175,7 +176,7 @@ class _Parser:
                 j += 1
             if pos < hi:
                 kept.append(text[pos:hi])
-            out.append((idx + 1, "".join(kept)))
+            out.append("".join(kept))
         line_of = bisect_right
         for s0, s1 in spans:
             first = line_of(starts, s0)
@@ -184,21 +185,21 @@ class _Parser:
         return out
 
     # -- title page -------------------------------------------------------------------------
-    def _title_page(self, lines: list[tuple[int, str]], script: Script) -> int:
-        """Read a title page at the start; return the index of the first script line."""
-        start = 0
-        while start < len(lines) and _is_blank(lines[start][1]):
+    def _title_page(self, lines: list[str], begin: int, script: Script) -> int:
+        """Read a title page starting at lines[begin]; return the index of the first script line."""
+        start = begin
+        while start < len(lines) and _is_blank(lines[start]):
             start += 1
         if start >= len(lines):
-            return 0
-        m = _TITLE_KEY_RE.match(lines[start][1])
+            return begin
+        m = _TITLE_KEY_RE.match(lines[start])
         if not m or m[1].strip().lower() not in _KNOWN_TITLE_KEYS:
-            return 0
+            return begin
         key = None
         i = start
         values: dict[str, list[str]] = {}
         while i < len(lines):
-            raw = lines[i][1]
+            raw = lines[i]
             if _is_blank(raw):
                 i += 1
                 break
@@ -215,48 +216,52 @@ class _Parser:
             i += 1
         script.title_page = {k: "\n".join(v) for k, v in values.items()}
         last = min(i, len(lines)) - 1
-        while last > start and _is_blank(lines[last][1]):
+        while last > start and _is_blank(lines[last]):
             last -= 1
-        script.title_page_lines = (lines[start][0], lines[max(start, last)][0])
+        script.title_page_lines = (start + 1, max(start, last) + 1)
         return i
 
     # -- body -------------------------------------------------------------------------------
     def parse(self) -> Script:
+        # Every line is kept (a boneyard line as what is left of it), so line k + 1 is lines[k].
         lines = self._remove_boneyard()
         script = Script(format="fountain", warnings=self.warnings)
         # A [[note]] paragraph before the title page (seen in afterwriting's test file).
         first = 0
-        while first < len(lines) and _is_blank(lines[first][1]):
+        while first < len(lines) and _is_blank(lines[first]):
             first += 1
         lead: list[Element] = []
-        if first < len(lines) and lines[first][1].lstrip().startswith("[["):
+        begin = 0
+        if first < len(lines) and lines[first].lstrip().startswith("[["):
             end = first
-            while end < len(lines) and not _is_blank(lines[end][1]):
+            while end < len(lines) and not _is_blank(lines[end]):
                 end += 1
-            block = "\n".join(t for _, t in lines[first:end])
+            block = "\n".join(lines[first:end])
             if _NOTE_BLOCK_RE.match(block):
-                lead.append(Element(ET.NOTE, block.strip()[2:-2].strip(), lines[first][0], lines[end - 1][0]))
-                lines = lines[end:]
-        body_start = self._title_page(lines, script)
+                lead.append(Element(ET.NOTE, block.strip()[2:-2].strip(), first + 1, end))
+                begin = end
+        body_start = self._title_page(lines, begin, script)
         self.elements = lead
-        self._body(lines[body_start:])
+        self._body(lines, body_start)
         if self.bones:
             self.elements.extend(self.bones)
             self.elements.sort(key=lambda e: e.line_start)
         script.elements = self.elements
         return script
 
-    def _body(self, lines: list[tuple[int, str]]) -> None:
+    def _body(self, lines: list[str], begin: int) -> None:
+        """Read the script's lines from lines[begin] on."""
         n = len(lines)
         els = self.elements
-        stripped = [raw.strip() for _, raw in lines]
+        stripped = [raw.strip() for raw in lines]
         stripped.append("")  # the line after the last reads as blank
         mode = None  # None (start of paragraph), "action" or "dialogue"
         prev_blank = True
-        i = 0
+        i = begin
         while i < n:
-            no, raw = lines[i]
+            raw = lines[i]
             s = stripped[i]
+            no = i + 1
             if not s:
                 # A line of exactly two spaces keeps a speech (or note) together.
                 if raw == "  " and mode == "dialogue" and stripped[i + 1]:
@@ -268,9 +273,11 @@ class _Parser:
                 continue
             first = s[0]
             if mode is not None and first != "=":  # inside a paragraph (a page break line starts with "=")
+                # (Element's optional fields positionally: a keyword argument costs about as much as
+                # the rest of the call.)
                 if mode == "dialogue":
                     if first == "(" and s[-1] == ")":  # _PAREN_RE
-                        els.append(Element(_PAREN, s, no, no, dual=self.dual))
+                        els.append(Element(_PAREN, s, no, no, None, self.dual))
                     elif first == "~":
                         els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
                     else:
@@ -279,7 +286,7 @@ class _Parser:
                             last.text = f"{last.text}\n{s}"
                             last.line_end = no
                         else:
-                            els.append(Element(_DIALOGUE, s, no, no, dual=self.dual))
+                            els.append(Element(_DIALOGUE, s, no, no, None, self.dual))
                     i += 1
                     continue
                 m = _CENTERED_RE.match(raw) if first == ">" else None
@@ -306,7 +313,7 @@ class _Parser:
 
             if mode == "dialogue":
                 if first == "(" and s[-1] == ")":  # _PAREN_RE
-                    els.append(Element(_PAREN, s, no, no, dual=self.dual))
+                    els.append(Element(_PAREN, s, no, no, None, self.dual))
                 elif first == "~":
                     els.append(Element(_LYRICS, s[1:].lstrip(), no, no, forced=True))
                 else:
@@ -400,7 +407,7 @@ class _Parser:
             last.text = f"{last.text}\n{text}"
             last.line_end = no
         else:
-            self.elements.append(Element(kind, text, no, no, dual=kind == _DIALOGUE and self.dual))
+            self.elements.append(Element(kind, text, no, no, None, kind == _DIALOGUE and self.dual))
 
     def _heading(self, text: str, no: int, forced: bool = False) -> None:
         number = None
@@ -425,14 +432,14 @@ class _Parser:
                     el.dual = True
                 break
 
-    def _note_block(self, lines: list[tuple[int, str]], i: int) -> int:
+    def _note_block(self, lines: list[str], i: int) -> int:
         """If a standalone [[note]] paragraph starts at i, emit it and return the next index; else 0."""
         j = i
         n = len(lines)
-        while j < n and (not _is_blank(lines[j][1]) or lines[j][1] == "  "):
+        while j < n and (not _is_blank(lines[j]) or lines[j] == "  "):
             j += 1
-        block = "\n".join(t for _, t in lines[i:j])
+        block = "\n".join(lines[i:j])
         if not _NOTE_BLOCK_RE.match(block):
             return 0
-        self.elements.append(Element(ET.NOTE, block.strip()[2:-2].strip(), lines[i][0], lines[j - 1][0]))
+        self.elements.append(Element(ET.NOTE, block.strip()[2:-2].strip(), i + 1, j))
         return j

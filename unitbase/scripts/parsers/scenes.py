@@ -166,18 +166,13 @@ def extract_scenes(script: Script) -> list[Scene]:
             parts = _OMITTED_PARTS if omitted else parse_heading(el.text)
             effective = effective_time_of_day(parts.time_of_day, previous_tod)
             previous_tod = effective or previous_tod
+            # Positional (a call with eleven keywords costs over twice as much): index, number, heading,
+            # int_ext, set_name, time_of_day, time_of_day_effective, qualifiers, heading_element,
+            # elements, characters, lines_by_character, stated_eighths, omitted.
             scene = Scene(
-                index=len(scenes) + 1,
-                number=el.scene_number or str(len(scenes) + 1),
-                heading=plain(el.text).strip(),
-                int_ext=parts.int_ext,
-                set_name=parts.set_name,
-                time_of_day=parts.time_of_day,
-                time_of_day_effective=effective,
-                qualifiers=parts.qualifiers,
-                heading_element=el,
-                stated_eighths=el.stated_eighths,
-                omitted=omitted,
+                len(scenes) + 1, el.scene_number or str(len(scenes) + 1), plain(el.text).strip(),
+                parts.int_ext, parts.set_name, parts.time_of_day, effective, parts.qualifiers,
+                el, [], [], {}, el.stated_eighths, omitted,
             )
             if not scenes and pending:
                 scene.elements.extend(pending)

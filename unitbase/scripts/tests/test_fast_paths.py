@@ -1,6 +1,7 @@
 """Code made faster for benchmarks/parse.py gives the same answers as the plain code it replaced:
 the layout engine's line count (wrap_count, line ends found with rfind) equals the word-by-word
-greedy fill, and the Fountain cue reader equals the regex it replaced, on any input."""
+greedy fill, and the Fountain cue reader equals the regex it replaced, on any input. Also: the GC
+pause is undone, and line numbers are the same with lines read by index."""
 
 import re
 
@@ -189,3 +190,39 @@ def test_emphasis_examples():
     assert strip_emphasis("_a *b* c_") == "a b c"
     assert strip_emphasis("\\*not\\* _I_") == "*not* I"
     assert strip_emphasis("***all***") == "all"
+
+
+def test_gc_paused_restores_the_collector():
+    """Parsing and paginating pause the cyclic GC; it is on again afterwards, also after an error, and a
+    caller's own gc.disable() is kept."""
+    import gc
+
+    import pytest
+
+    from unitbase.scripts.pagination import paginate
+    from unitbase.scripts.parsers.fountain import parse_fountain
+    from unitbase.scripts.parsers.model import gc_paused
+
+    assert gc.isenabled()
+    result = paginate(parse_fountain("INT. HOUSE - DAY\n\nAnna waits.\n\nANNA\nHello.\n"))
+    assert gc.isenabled() and result.pages == 1
+    with pytest.raises(ValueError), gc_paused():
+        assert not gc.isenabled()
+        raise ValueError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        paginate(parse_fountain("INT. HOUSE - DAY\n\nAnna waits.\n"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_line_numbers_after_a_lead_note_and_a_title_page():
+    """Lines are read by index (line k + 1 at index k) through the lead note, the title page and a boneyard."""
+    from unitbase.scripts.parsers.fountain import parse_fountain
+
+    script = parse_fountain("\n[[lead\nnote]]\n\nTitle: T\nAuthor: A\n\nINT. HOUSE - DAY\n/* cut\nout */\nAction.\n")
+    assert [(e.type, e.line_start, e.line_end) for e in script.elements] == [
+        ("note", 2, 3), ("scene_heading", 8, 8), ("boneyard", 9, 10), ("action", 11, 11)]
+    assert script.title_page_lines == (5, 6)
