@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import chain
 
-from unitbase.scripts.parsers.model import UNPRINTED, ElementType, Script, gc_paused
+from unitbase.scripts.parsers.model import UNPRINTED, ElementType, Script
 from unitbase.scripts.parsers.scenes import Scene, extract_scenes
 from unitbase.scripts.parsers.text import plain
 
@@ -292,8 +292,7 @@ def _blocks(script: Script, layout: Layout, scenes: list[Scene]) -> list[_Block]
 
 def paginate(script: Script, layout: Layout | None = None, scenes: list[Scene] | None = None) -> Pagination:
     """Paginate the script; fill page_start/page_end/eighths on each scene and return them."""
-    with gc_paused():
-        return _paginate(script, layout, scenes)
+    return _paginate(script, layout, scenes)
 
 
 def _paginate(script: Script, layout: Layout | None, scenes: list[Scene] | None) -> Pagination:

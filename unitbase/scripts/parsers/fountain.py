@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 
 from .decoding import decode, normalise_newlines
-from .model import Element, ElementType, Script, gc_paused
+from .model import Element, ElementType, Script
 
 ET = ElementType
 # Enum members as module constants: attribute access on an Enum class is a slow Python-level
@@ -51,8 +51,7 @@ def parse_fountain(source: str | bytes) -> Script:
             warnings.append(f"the file is not UTF-8; read it as {encoding}")
     else:
         text = normalise_newlines(source.removeprefix("\ufeff"))
-    with gc_paused():
-        return _Parser(text, warnings).parse()
+    return _Parser(text, warnings).parse()
 
 
 def _is_blank(line: str) -> bool:

@@ -5,9 +5,6 @@ Pure Python: no Django here (import-linter enforces it).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -33,24 +30,6 @@ class ElementType(StrEnum):
     SHOT = "shot"  # FDX only
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a script is parsed or paginated.
-
-    Both allocate thousands of small objects (elements, layout blocks) that form no reference cycles;
-    every 700 allocations the collector would walk the young objects, and now and then every object
-    in the process (in a Django worker, hundreds of thousands): about 7 % of Big Fish's instructions
-    here, more in a worker. Nothing is lost: the collector runs as usual once it is re-enabled. Only
-    re-enabled if it was enabled before (so nested use and a caller's own gc.disable() are kept).
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # Elements that never print (and so take no room on the page).

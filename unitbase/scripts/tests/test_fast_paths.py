@@ -192,32 +192,6 @@ def test_emphasis_examples():
     assert strip_emphasis("***all***") == "all"
 
 
-def test_gc_paused_restores_the_collector():
-    """Parsing and paginating pause the cyclic GC; it is on again afterwards, also after an error, and a
-    caller's own gc.disable() is kept."""
-    import gc
-
-    import pytest
-
-    from unitbase.scripts.pagination import paginate
-    from unitbase.scripts.parsers.fountain import parse_fountain
-    from unitbase.scripts.parsers.model import gc_paused
-
-    assert gc.isenabled()
-    result = paginate(parse_fountain("INT. HOUSE - DAY\n\nAnna waits.\n\nANNA\nHello.\n"))
-    assert gc.isenabled() and result.pages == 1
-    with pytest.raises(ValueError), gc_paused():
-        assert not gc.isenabled()
-        raise ValueError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        paginate(parse_fountain("INT. HOUSE - DAY\n\nAnna waits.\n"))
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_line_numbers_after_a_lead_note_and_a_title_page():
     """Lines are read by index (line k + 1 at index k) through the lead note, the title page and a boneyard."""
     from unitbase.scripts.parsers.fountain import parse_fountain
