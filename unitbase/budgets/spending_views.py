@@ -51,7 +51,7 @@ def _lines_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 def visible_pos(access):
-    qs = PurchaseOrder.objects.filter(production=access.production).select_related("vendor", "department",
+    qs = PurchaseOrder.objects.filter(production=access.production).select_related("vendor", "department", "budget",
                                                                                    "requested_by")
     if not sees_all_spending(access):
         qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,

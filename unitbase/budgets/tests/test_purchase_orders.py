@@ -249,3 +249,15 @@ def test_overage_summary_and_approval_pages_write_money_formatted(client, staff)
     assert "USD 4,800.63" in detail and "4800.63 USD" not in detail
     mine = client.get(reverse("approvals:requests", args=[staff.production.pk])).content.decode()
     assert "GBP 7,840.50" in mine
+
+
+def test_the_purchase_order_list_names_the_overage_currency(staff):
+    from django.test import Client
+    from django.urls import reverse
+
+    po = make_po(staff, "accountant", 7000)
+    spending.purchase_order_submit(access=staff.access("accountant"), po_id=po.pk)
+    client = Client()
+    client.force_login(staff.access("upm").user)
+    html = client.get(reverse("budgets:spending", args=[staff.production.pk])).content.decode()
+    assert "overage USD 2,000.00" in html
