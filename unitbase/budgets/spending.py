@@ -965,6 +965,8 @@ def hot_cost_day_update(*, access: ProductionAccess, date: dt.date, changes: dic
     unknown = sorted(set(changes) - set(HOT_COST_FIELDS))
     if unknown:
         raise ValidationError({name: "Not a hot cost figure." for name in unknown})
+    if not changes:
+        raise ValidationError({"__all__": f"Give at least one of: {', '.join(HOT_COST_FIELDS)}."})
     day = HotCostDay.objects.select_for_update().filter(production=access.production, date=date).first()
     day = day or HotCostDay(production=access.production, date=date)
     old = {name: getattr(day, name) for name in changes}

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
@@ -19,9 +19,9 @@ from unitbase.productions.api import Id, money_str
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import access_production
 
-from . import selectors, spending
+from . import costreport, selectors, spending
 from .api import ErrorOut, POLineIn, POOut, _conflict, _invoice_out, _po_out, _visible_pos
-from .models import CheckRequest, Invoice, Payment, PettyCashFloat
+from .models import CheckRequest, HotCostDay, Invoice, Payment, PettyCashFloat
 from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, access_budget, access_spending
 
 router = Router(tags=["spending"])
@@ -357,8 +357,6 @@ def _hot_day_out(day) -> dict:
 
 
 def _hot_date(day: str) -> dt.date:
-    from django.core.exceptions import ValidationError
-
     try:
         return dt.date.fromisoformat(day)
     except ValueError:
@@ -369,8 +367,6 @@ def _hot_date(day: str) -> dt.date:
 def list_hot_cost(request, production_id: Id, start: dt.date | None = None, end: dt.date | None = None):
     """The entered hot cost days (planned, actual, over/under = planned − actual, extra-day mark),
     optionally from `start` to `end`; the cumulative over/under and the extra days' count and cost."""
-    from .models import HotCostDay
-
     access = access_budget(request.user, production_id, VIEW_BUDGET)
     days = HotCostDay.objects.filter(production=access.production).order_by("date")
     if start:
@@ -379,8 +375,6 @@ def list_hot_cost(request, production_id: Id, start: dt.date | None = None, end:
         days = days.filter(date__lte=end)
     days = list(days)
     extra = [d for d in days if d.extra_day]
-    from . import costreport
-
     return {"currency": (costreport.reporting_budget(access.production) or access.production).base_currency,
             "days": [_hot_day_out(d) for d in days],
             "cumulative_over_under": money_str(sum((d.over_under for d in days), Decimal("0.00"))),
@@ -390,8 +384,6 @@ def list_hot_cost(request, production_id: Id, start: dt.date | None = None, end:
 @router.get("/{production_id}/hot-cost/{day}", response=HotCostDayOut)
 def get_hot_cost_day(request, production_id: Id, day: str):
     """One entered day (404 when the day has no hot cost yet; 422 for a date not YYYY-MM-DD)."""
-    from .models import HotCostDay
-
     access = access_budget(request.user, production_id, VIEW_BUDGET)
     row = HotCostDay.objects.filter(production=access.production, date=_hot_date(day)).first()
     if row is None:

@@ -79,6 +79,7 @@ def test_update_changes_only_the_given_figures_and_counts_extra_days(staff):
     ({"meal_penalties": -1}, "meal_penalties"),
     ({"planned_hours": "123456789"}, "planned_hours"),
     ({"notes": "x" * 301}, "notes"),
+    ({}, "Give at least one of"),
 ])
 def test_bad_input_is_422_and_saves_nothing(staff, body, field):
     before = list(HotCostDay.objects.values())
