@@ -1,14 +1,22 @@
-"""A shooting day's actual figures that other apps know (payroll: the timecards), through a registry
-filled in AppConfig.ready(), so the hot cost can be filled from them instead of typed in.
+"""A shooting day's actual figures that other apps know (payroll: the timecards; call sheets: the
+daily production report), through a registry filled in AppConfig.ready(), so the hot cost can be
+filled from them instead of typed in.
 
-Budgets sits below payroll (import-linter), so payroll registers a provider:
+Budgets sits below payroll and call sheets (import-linter), so they register providers:
 
     from unitbase.budgets.hotcost_sources import register
-    register("timecards", "Timecards", timecard_day_figures)
+    register("timecards", "Timecards", timecard_day_figures)                     # pays
+    register("dpr", "Production report", dpr_day_figures, pays=False)            # reports
 
 A provider takes (production, start, end) and returns `DayFigures` per date (amounts in their own
-currency); `day_figures` adds every source's figures up per date, the cost converted into the
-reporting budget's base currency with its exchange rates.
+currency). `day_figures` merges them per date:
+
+- **paying** sources (timecards) are added up: hours, overtime, meal penalties, people and the cost
+  (converted into the reporting budget's base currency with its exchange rates);
+- **reporting** sources (the DPR) give the day's hours, overtime and meal penalties only for a date
+  that no paying source covers (`from_pay` is False then), and never a cost;
+- the **extra day** mark comes from any source that sets it (only the DPR knows the schedule), with
+  its reasons.
 """
 
 from __future__ import annotations
@@ -32,6 +40,9 @@ class DayFigures:
     currency: str
     source: str
     people: int = 0
+    extra_day: bool = False
+    extra_reason: str = ""
+    has_hours: bool = True  # False: the source saw the day but knows no hours (a DPR without times)
 
 
 @dataclass
@@ -43,15 +54,21 @@ class DayTotal:
     cost: Decimal = ZERO  # base currency of the reporting budget
     people: int = 0
     sources: list[str] = field(default_factory=list)
+    from_pay: bool = False  # the hours/overtime/meal penalties come from a paying source (timecards)
+    has_hours: bool = False  # some source gave the day's hours
+    extra_day: bool = False
+    extra_reasons: list[str] = field(default_factory=list)
+    report_hours: Decimal | None = None  # the reporting sources' hours (the DPR's call to wrap), for display
 
 
 Provider = Callable[[Any, dt.date, dt.date], Iterable[DayFigures]]
-_SOURCES: dict[str, tuple[str, Provider]] = {}
+_SOURCES: dict[str, tuple[str, Provider, bool]] = {}
 
 
-def register(key: str, label: str, provider: Provider) -> None:
-    """Add (or replace, by key: ready() may run twice in tests) a source."""
-    _SOURCES[key] = (label, provider)
+def register(key: str, label: str, provider: Provider, *, pays: bool = True) -> None:
+    """Add (or replace, by key: ready() may run twice in tests) a source. `pays=False`: a reporting
+    source (hours and extra days, no cost) that gives way to the paying sources on a date they cover."""
+    _SOURCES[key] = (label, provider, pays)
 
 
 def day_figures(production: Any, start: dt.date, end: dt.date) -> dict[dt.date, DayTotal]:
@@ -60,15 +77,34 @@ def day_figures(production: Any, start: dt.date, end: dt.date) -> dict[dt.date, 
 
     budget = reporting_budget(production)
     totals: dict[dt.date, DayTotal] = {}
-    for label, provider in _SOURCES.values():
+    reports: list[DayFigures] = []
+    for label, provider, pays in _SOURCES.values():
         for fig in provider(production, start, end):
             total = totals.setdefault(fig.date, DayTotal(date=fig.date))
+            if label not in total.sources:
+                total.sources.append(label)
+            if fig.extra_day:
+                total.extra_day = True
+                if fig.extra_reason and fig.extra_reason not in total.extra_reasons:
+                    total.extra_reasons.append(fig.extra_reason)
+            if not pays:
+                reports.append(fig)
+                continue
+            total.from_pay = total.has_hours = True
             total.hours += fig.hours
             total.overtime_hours += fig.overtime_hours
             total.meal_penalties += fig.meal_penalties
             total.people += fig.people
             if budget is not None:
                 total.cost += to_base(budget, fig.cost, fig.currency)
-            if label not in total.sources:
-                total.sources.append(label)
+    for fig in reports:  # after every paying source, whatever the registration order
+        total = totals[fig.date]
+        if fig.has_hours:
+            total.report_hours = (total.report_hours or ZERO) + fig.hours
+        if total.from_pay or not fig.has_hours:
+            continue
+        total.has_hours = True
+        total.hours += fig.hours
+        total.overtime_hours += fig.overtime_hours
+        total.meal_penalties += fig.meal_penalties
     return dict(sorted(totals.items()))

@@ -664,6 +664,8 @@ class HotCostDay(models.Model):
     meal_penalties = models.PositiveIntegerField(default=0)
     planned_cost = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
     actual_cost = models.DecimalField(**MONEY, default=0, validators=[MinValueValidator(0)])
+    extra_day = models.BooleanField(default=False, help_text="A day shot beyond the schedule (set from the production "
+                                                             "report by the fill, or by hand).")
     notes = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -934,44 +934,92 @@ def cost_estimate_set(*, access: ProductionAccess, budget_id: int, account_code:
 @transaction.atomic
 def hot_cost_day_save(*, access: ProductionAccess, date: dt.date, planned_hours: Decimal = ZERO,
                       actual_hours: Decimal = ZERO, overtime_hours: Decimal = ZERO, meal_penalties: int = 0,
-                      planned_cost: Decimal = ZERO, actual_cost: Decimal = ZERO, notes: str = "") -> HotCostDay:
-    """Create or update one shooting day's hot cost."""
+                      planned_cost: Decimal = ZERO, actual_cost: Decimal = ZERO, notes: str = "",
+                      extra_day: bool = False) -> HotCostDay:
+    """Create or update one shooting day's hot cost (every figure given; see hot_cost_day_update to
+    change only some)."""
     _require_edit(access)
     day = HotCostDay.objects.select_for_update().filter(production=access.production, date=date).first()
     day = day or HotCostDay(production=access.production, date=date)
     for name, value in [("planned_hours", planned_hours), ("actual_hours", actual_hours),
                         ("overtime_hours", overtime_hours), ("meal_penalties", meal_penalties),
-                        ("planned_cost", planned_cost), ("actual_cost", actual_cost), ("notes", notes)]:
+                        ("planned_cost", planned_cost), ("actual_cost", actual_cost), ("notes", notes),
+                        ("extra_day", extra_day)]:
         setattr(day, name, value)
     day.full_clean()
     day.save()
-    _audit(access, "hot_cost.save", day, {"date": date.isoformat(), "actual_cost": day.actual_cost})
+    _audit(access, "hot_cost.save", day, {"date": date.isoformat(), "actual_cost": day.actual_cost,
+                                          "extra_day": day.extra_day})
+    return day
+
+
+HOT_COST_FIELDS = ("planned_hours", "actual_hours", "overtime_hours", "meal_penalties", "planned_cost",
+                   "actual_cost", "notes", "extra_day")
+
+
+@transaction.atomic
+def hot_cost_day_update(*, access: ProductionAccess, date: dt.date, changes: dict[str, Any]) -> HotCostDay:
+    """Change some figures of one shooting day's hot cost (the day is made if it has no row yet);
+    fields not in `changes` are kept. Unknown fields or bad values: ValidationError, nothing saved."""
+    _require_edit(access)
+    unknown = sorted(set(changes) - set(HOT_COST_FIELDS))
+    if unknown:
+        raise ValidationError({name: "Not a hot cost figure." for name in unknown})
+    if not changes:
+        raise ValidationError({"__all__": f"Give at least one of: {', '.join(HOT_COST_FIELDS)}."})
+    day = HotCostDay.objects.select_for_update().filter(production=access.production, date=date).first()
+    day = day or HotCostDay(production=access.production, date=date)
+    old = {name: getattr(day, name) for name in changes}
+    for name, value in changes.items():
+        setattr(day, name, value)
+    day.full_clean()
+    day.save()
+    _audit(access, "hot_cost.update", day, {"date": date.isoformat(), "old": old, "new": dict(changes)})
     return day
 
 
 @transaction.atomic
 def hot_cost_day_fill(*, access: ProductionAccess, date: dt.date) -> HotCostDay:
-    """Fill a day's actual hours, overtime, meal penalties and actual cost from the registered sources
-    (payroll's submitted and approved timecards, in base currency); the planned figures and notes
-    are kept. Refused with a message when no source has figures for that date."""
+    """Fill a day's actuals from the registered sources (hotcost_sources.day_figures); the planned
+    figures and notes are kept.
+
+    - Timecards for the date (submitted or approved): actual hours, overtime, meal penalties and actual
+      cost from them (cost in base currency) — they win over the production report.
+    - No timecards, a production report with times: actual hours = the DPR's crew call to wrap;
+      overtime = those hours beyond the day's planned hours (when planned hours are entered); meal
+      penalties and the actual cost are kept (the DPR records no pay).
+    - The extra-day mark is set from the production report (kept as entered when no report says so).
+    Refused with a message when no source has figures for that date."""
     from .hotcost_sources import day_figures
 
     _require_edit(access)
     total = day_figures(access.production, date, date).get(date)
     if total is None:
-        raise ValidationError({"date": f"No submitted or approved timecard has a day on {date:%a %d %b %Y}; "
-                                       "enter the day by hand."})
+        raise ValidationError({"date": f"No submitted or approved timecard and no production report has "
+                                       f"{date:%a %d %b %Y}; enter the day by hand."})
+    if not total.has_hours and not total.extra_day:
+        raise ValidationError({"date": f"The production report of {date:%a %d %b %Y} has no crew call or wrap "
+                                       "time and there are no timecards for that day; enter the times on the "
+                                       "report or the day by hand."})
     day = HotCostDay.objects.select_for_update().filter(production=access.production, date=date).first()
     day = day or HotCostDay(production=access.production, date=date)
     old = {"actual_hours": day.actual_hours, "overtime_hours": day.overtime_hours,
-           "meal_penalties": day.meal_penalties, "actual_cost": day.actual_cost}
-    day.actual_hours = round_money(total.hours)
-    day.overtime_hours = round_money(total.overtime_hours)
-    day.meal_penalties = total.meal_penalties
-    day.actual_cost = round_money(total.cost)
+           "meal_penalties": day.meal_penalties, "actual_cost": day.actual_cost, "extra_day": day.extra_day}
+    if total.from_pay:
+        day.actual_hours = round_money(total.hours)
+        day.overtime_hours = round_money(total.overtime_hours)
+        day.meal_penalties = total.meal_penalties
+        day.actual_cost = round_money(total.cost)
+    elif total.has_hours:
+        day.actual_hours = round_money(total.hours)
+        if day.planned_hours:
+            day.overtime_hours = max(day.actual_hours - day.planned_hours, ZERO)
+    if total.extra_day:
+        day.extra_day = True
     day.full_clean()
     day.save()
     _audit(access, "hot_cost.fill", day, {"date": date.isoformat(), "sources": total.sources, "people": total.people,
-                                          "old": old, "actual_cost": day.actual_cost,
-                                          "actual_hours": day.actual_hours})
+                                          "from_pay": total.from_pay, "old": old, "actual_cost": day.actual_cost,
+                                          "actual_hours": day.actual_hours, "extra_day": day.extra_day,
+                                          "extra_reasons": total.extra_reasons})
     return day

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
@@ -19,9 +19,9 @@ from unitbase.productions.api import Id, money_str
 from unitbase.productions.authority import Action
 from unitbase.productions.permissions import access_production
 
-from . import selectors, spending
+from . import costreport, selectors, spending
 from .api import ErrorOut, POLineIn, POOut, _conflict, _invoice_out, _po_out, _visible_pos
-from .models import CheckRequest, Invoice, Payment, PettyCashFloat
+from .models import CheckRequest, HotCostDay, Invoice, Payment, PettyCashFloat
 from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, access_budget, access_spending
 
 router = Router(tags=["spending"])
@@ -310,3 +310,101 @@ def submit_check_request(request, production_id: Id, check_request_id: Id):
     except spending.PurchaseOrderLocked as exc:
         return _conflict(exc)
     return Status(200, _check_out(req))
+
+
+# --- hot cost -------------------------------------------------------------------------------------
+
+
+class HotCostDayOut(Schema):
+    date: dt.date
+    planned_hours: str
+    actual_hours: str
+    overtime_hours: str
+    meal_penalties: int
+    planned_cost: str
+    actual_cost: str
+    over_under: str
+    extra_day: bool
+    notes: str
+
+
+class HotCostListOut(Schema):
+    currency: str
+    days: list[HotCostDayOut]
+    cumulative_over_under: str
+    extra_days: int
+    extra_days_cost: str
+
+
+class HotCostDayIn(Schema):
+    """Only the figures given change; the day is made (zeros) if it has no row yet."""
+
+    planned_hours: Decimal | None = Field(None, max_digits=6, decimal_places=2)
+    actual_hours: Decimal | None = Field(None, max_digits=6, decimal_places=2)
+    overtime_hours: Decimal | None = Field(None, max_digits=6, decimal_places=2)
+    meal_penalties: int | None = None
+    planned_cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    actual_cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    extra_day: bool | None = None
+    notes: str | None = Field(None, max_length=300)
+
+
+def _hot_day_out(day) -> dict:
+    return {"date": day.date, "planned_hours": str(day.planned_hours), "actual_hours": str(day.actual_hours),
+            "overtime_hours": str(day.overtime_hours), "meal_penalties": day.meal_penalties,
+            "planned_cost": money_str(day.planned_cost), "actual_cost": money_str(day.actual_cost),
+            "over_under": money_str(day.over_under), "extra_day": day.extra_day, "notes": day.notes}
+
+
+def _hot_date(day: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        raise ValidationError({"date": f"Give the day as YYYY-MM-DD, not {day[:20]!r}."}) from None
+
+
+@router.get("/{production_id}/hot-cost", response=HotCostListOut)
+def list_hot_cost(request, production_id: Id, start: dt.date | None = None, end: dt.date | None = None):
+    """The entered hot cost days (planned, actual, over/under = planned − actual, extra-day mark),
+    optionally from `start` to `end`; the cumulative over/under and the extra days' count and cost."""
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    days = HotCostDay.objects.filter(production=access.production).order_by("date")
+    if start:
+        days = days.filter(date__gte=start)
+    if end:
+        days = days.filter(date__lte=end)
+    days = list(days)
+    extra = [d for d in days if d.extra_day]
+    return {"currency": (costreport.reporting_budget(access.production) or access.production).base_currency,
+            "days": [_hot_day_out(d) for d in days],
+            "cumulative_over_under": money_str(sum((d.over_under for d in days), Decimal("0.00"))),
+            "extra_days": len(extra), "extra_days_cost": money_str(sum((d.actual_cost for d in extra), Decimal("0.00")))}
+
+
+@router.get("/{production_id}/hot-cost/{day}", response=HotCostDayOut)
+def get_hot_cost_day(request, production_id: Id, day: str):
+    """One entered day (404 when the day has no hot cost yet; 422 for a date not YYYY-MM-DD)."""
+    access = access_budget(request.user, production_id, VIEW_BUDGET)
+    row = HotCostDay.objects.filter(production=access.production, date=_hot_date(day)).first()
+    if row is None:
+        raise Http404("No hot cost for that day.")
+    return _hot_day_out(row)
+
+
+@router.patch("/{production_id}/hot-cost/{day}", response=HotCostDayOut)
+def update_hot_cost_day(request, production_id: Id, day: str, payload: HotCostDayIn):
+    """Change a day's planned/actual figures, extra-day mark or notes (edit_budget, as on the page;
+    403 without it; 422 on a negative or malformed figure, nothing saved)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    row = spending.hot_cost_day_update(access=access, date=_hot_date(day), changes=changes)
+    return _hot_day_out(row)
+
+
+@router.post("/{production_id}/hot-cost/{day}/fill", response=HotCostDayOut)
+def fill_hot_cost_day(request, production_id: Id, day: str):
+    """Fill the day's actuals from the timecards and the production report (hot_cost_day_fill; 422
+    when neither has the day; 403 without edit_budget)."""
+    access = access_budget(request.user, production_id, Action.EDIT_BUDGET)
+    row = spending.hot_cost_day_fill(access=access, date=_hot_date(day))
+    return _hot_day_out(row)

@@ -239,7 +239,7 @@ class HotCostForm(forms.ModelForm):
     class Meta:
         model = HotCostDay
         fields = ["date", "planned_hours", "actual_hours", "overtime_hours", "meal_penalties", "planned_cost",
-                  "actual_cost", "notes"]
+                  "actual_cost", "extra_day", "notes"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
@@ -756,14 +756,22 @@ def _hot_cost_page(request, access, form, status=200, fill_error=""):
     days = {d.date: d for d in HotCostDay.objects.filter(production=access.production)}
     figures = day_figures(access.production, dt.date(1900, 1, 1), dt.date(2999, 12, 31))
     rows, running = [], 0
+    extra_count, extra_cost = 0, Decimal("0.00")
     for date in sorted(set(days) | set(figures)):
-        day = days.get(date)
+        day, fig = days.get(date), figures.get(date)
         if day is not None:
             running += day.over_under
             day.cumulative = running
-        rows.append({"date": date, "day": day, "tc": figures.get(date)})
+        # Extra: marked on the day, or (a day not entered yet) by its production report.
+        extra = day.extra_day if day is not None else bool(fig and fig.extra_day)
+        if extra:
+            extra_count += 1
+            extra_cost += day.actual_cost if day is not None else fig.cost
+        rows.append({"date": date, "day": day, "tc": fig, "extra": extra,
+                     "dpr_extra": bool(fig and fig.extra_day)})
     return render(request, "budgets/hotcost.html", {
         "rows": rows, "days": list(days.values()), "form": form, "fill_error": fill_error,
+        "extra_count": extra_count, "extra_cost": extra_cost,
         "can_edit_budget": access.can(Action.EDIT_BUDGET),
         "base_currency": (costreport.reporting_budget(access.production) or access.production).base_currency,
     }, status=status)
@@ -772,7 +780,7 @@ def _hot_cost_page(request, access, form, status=200, fill_error=""):
 @spending_view(Action.EDIT_BUDGET, guard=access_budget)
 @require_POST
 def hot_cost_fill(request, access):
-    """Fill one day's actuals from the timecards (hot_cost_day_fill)."""
+    """Fill one day's actuals from the timecards and the production report (hot_cost_day_fill)."""
     form = HotCostForm(initial={"date": dt.date.today()})
     try:
         date = dt.date.fromisoformat(request.POST.get("date", ""))
@@ -782,9 +790,9 @@ def hot_cost_fill(request, access):
         day = spending.hot_cost_day_fill(access=access, date=date)
     except ValidationError as exc:
         return _hot_cost_page(request, access, form, status=422, fill_error=" ".join(exc.messages))
-    messages.success(request, f"{day.date:%a %d %b %Y} filled from the timecards: {day.actual_hours} hours, "
+    messages.success(request, f"{day.date:%a %d %b %Y} filled: {day.actual_hours} hours, "
                               f"{day.overtime_hours} overtime, {day.meal_penalties} meal penalties, "
-                              f"{format_money(day.actual_cost)}.")
+                              f"{format_money(day.actual_cost)}{'; an extra day' if day.extra_day else ''}.")
     return redirect("budgets:hot_cost", access.production.pk)
 
 

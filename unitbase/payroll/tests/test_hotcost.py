@@ -87,3 +87,20 @@ def test_hot_cost_page_offers_and_fills_from_timecards(client, staff):
     assert client.post(fill, {"date": "2025-03-04"}).status_code == 403
     client.force_login(staff.crew)
     assert client.get(url).status_code == 403
+
+
+def test_timecards_win_over_the_production_report(staff):
+    """With timecards and a DPR on the same day, hours, overtime, meal penalties and cost come from the
+    timecards; the DPR's call-to-wrap is shown beside them (no applied schedule: no extra-day mark)."""
+    from unitbase.callsheets.models import DailyReport
+    from unitbase.productions.models import Unit
+
+    unit = Unit.objects.get(production=staff.production, kind=Unit.Kind.MAIN)
+    DailyReport.objects.create(production=staff.production, unit=unit, shoot_date=DAY, day_number=2, total_days=20,
+                               crew_call=dt.time(7), camera_wrap=dt.time(19, 30))
+    total = day_figures(staff.production, DAY, DAY)[DAY]
+    assert sorted(total.sources) == ["Production report", "Timecards"] and total.from_pay and not total.extra_day
+    assert (total.hours, total.report_hours, total.cost) == (D("33.5"), D("12.50"), D("2325.00"))
+    day = spending.hot_cost_day_fill(access=staff.access("accountant"), date=DAY)
+    assert (day.actual_hours, day.overtime_hours, day.meal_penalties, day.actual_cost, day.extra_day) == (
+        D("33.50"), D("5.50"), 3, D("2325.00"), False)
