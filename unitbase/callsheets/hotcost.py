@@ -19,7 +19,8 @@ import datetime as dt
 from decimal import Decimal
 
 from unitbase.budgets.hotcost_sources import DayFigures
-from unitbase.scheduling.models import CalendarDay, ProductionCalendar, ScheduleVersion, Strip, shoot_dates
+from unitbase.scheduling.models import ScheduleVersion
+from unitbase.scheduling.selectors import shoot_day_dates
 
 from .models import DailyReport
 
@@ -39,29 +40,8 @@ def report_day_hours(report: DailyReport) -> Decimal | None:
 
 
 def scheduled_shoot_days(version: ScheduleVersion) -> dict[int, dt.date | None]:
-    """Day number → date of the shoot days (days with strips) of a version's board, numbered and dated
-    as the stripboard numbers them (scheduling.selectors.board_get): a day ends at each day break,
-    strips after the last break form a last day, dates from the unit's production calendar."""
-    kinds = Strip.objects.filter(version=version, section=Strip.Section.BOARD).order_by("position").values_list(
-        "kind", flat=True)
-    numbers_with_strips: list[int] = []
-    number, has_strips = 1, False
-    for kind in kinds:
-        if kind == Strip.Kind.DAY_BREAK:
-            if has_strips:
-                numbers_with_strips.append(number)
-            number, has_strips = number + 1, False
-        else:
-            has_strips = True
-    if has_strips:
-        numbers_with_strips.append(number)
-    day_count = number if has_strips else number - 1
-    calendar = ProductionCalendar.objects.filter(unit_id=version.schedule.unit_id).first()
-    dates: list[dt.date] = []
-    if calendar is not None:
-        exceptions = dict(CalendarDay.objects.filter(calendar=calendar).values_list("date", "kind"))
-        dates = shoot_dates(calendar, exceptions, day_count)
-    return {n: (dates[n - 1] if n - 1 < len(dates) else None) for n in numbers_with_strips}
+    """Day number → date of the version's shoot days, as the stripboard numbers and dates them."""
+    return shoot_day_dates(version)
 
 
 def _extra_reason(report: DailyReport, schedule: dict[int, dt.date | None] | None) -> str:

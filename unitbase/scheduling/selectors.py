@@ -320,6 +320,35 @@ def _cast_rest_warnings(access: ProductionAccess, days: list[Day], calendar, cas
     return added
 
 
+def board_days(board_strips: list[Strip]) -> list[Day]:
+    """The board's days, numbered: the strips up to each day break; strips after the last break form
+    an open day. The one numbering of shoot days (the board, call sheets, the hot cost)."""
+    days: list[Day] = []
+    current = Day(number=1, date=None)
+    for strip in board_strips:
+        if strip.kind == Strip.Kind.DAY_BREAK:
+            current.break_strip = strip
+            days.append(current)
+            current = Day(number=len(days) + 1, date=None)
+        else:
+            current.strips.append(strip)
+    if current.strips:
+        days.append(current)
+    return days
+
+
+def shoot_day_dates(version: ScheduleVersion) -> dict[int, date | None]:
+    """Day number → date of a version's shoot days (days with strips), numbered as the board numbers
+    them and dated from the unit's production calendar (None past its end). For internal callers that
+    already hold the production's access (e.g. a registry provider); reads only this version."""
+    strips = list(Strip.objects.filter(version=version, section=Strip.Section.BOARD)
+                  .only("kind", "position").order_by("position"))
+    days = board_days(strips)
+    calendar = ProductionCalendar.objects.filter(unit_id=version.schedule.unit_id).first()
+    dates = shoot_dates(calendar, calendar_exceptions(calendar), len(days)) if calendar else []
+    return {d.number: (dates[d.number - 1] if d.number - 1 < len(dates) else None) for d in days if d.strips}
+
+
 def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
     """The whole board of a version: rows in order (strips and day bars), days with totals and
     warnings, the boneyard. A fixed number of queries, however many strips."""
@@ -342,19 +371,7 @@ def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
     board_strips = [s for s in strips if s.section == Strip.Section.BOARD]
     boneyard = [s for s in strips if s.section == Strip.Section.BONEYARD]
 
-    # Days: the strips up to each day break; strips after the last break form an open day.
-    days: list[Day] = []
-    current = Day(number=1, date=None)
-    for strip in board_strips:
-        if strip.kind == Strip.Kind.DAY_BREAK:
-            current.break_strip = strip
-            days.append(current)
-            current = Day(number=len(days) + 1, date=None)
-        else:
-            current.strips.append(strip)
-    if current.strips:
-        days.append(current)
-
+    days = board_days(board_strips)
     dates = shoot_dates(calendar, exceptions, len(days)) if calendar else []
     running_e = running_m = 0
     for day in days:
