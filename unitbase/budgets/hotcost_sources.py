@@ -11,10 +11,14 @@ Budgets sits below payroll and call sheets (import-linter), so they register pro
 A provider takes (production, start, end) and returns `DayFigures` per date (amounts in their own
 currency). `day_figures` merges them per date:
 
-- **paying** sources (timecards) are added up: hours, overtime, meal penalties, people and the cost
+- `hours` is the **day's length**, compared with the planned (budgeted) day length: a paying source
+  gives the longest worked day among its cards, a reporting source crew call to wrap; the longest of
+  them is kept. Overtime hours are the crew's, added up over the cards (they are what is paid);
+- **paying** sources (timecards) are added up: overtime, meal penalties, people and the cost
   (converted into the reporting budget's base currency with its exchange rates);
-- **reporting** sources (the DPR) give the day's hours, overtime and meal penalties only for a date
-  that no paying source covers (`from_pay` is False then), and never a cost;
+- **reporting** sources (the DPR) give overtime and meal penalties only for a date that no paying
+  source covers (`from_pay` is False then), and never a cost; their day length is kept as
+  `report_hours`, which the fill prefers for the actual hours (the report is the day's record);
 - the **extra day** mark comes from any source that sets it (only the DPR knows the schedule), with
   its reasons.
 """
@@ -33,8 +37,8 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class DayFigures:
     date: dt.date
-    hours: Decimal
-    overtime_hours: Decimal
+    hours: Decimal  # the day's length: the longest card's worked hours, or the DPR's call to wrap
+    overtime_hours: Decimal  # crew overtime hours, added up over the cards
     meal_penalties: int
     cost: Decimal
     currency: str
@@ -91,7 +95,7 @@ def day_figures(production: Any, start: dt.date, end: dt.date) -> dict[dt.date, 
                 reports.append(fig)
                 continue
             total.from_pay = total.has_hours = True
-            total.hours += fig.hours
+            total.hours = max(total.hours, fig.hours)
             total.overtime_hours += fig.overtime_hours
             total.meal_penalties += fig.meal_penalties
             total.people += fig.people
@@ -100,11 +104,11 @@ def day_figures(production: Any, start: dt.date, end: dt.date) -> dict[dt.date, 
     for fig in reports:  # after every paying source, whatever the registration order
         total = totals[fig.date]
         if fig.has_hours:
-            total.report_hours = (total.report_hours or ZERO) + fig.hours
+            total.report_hours = max(total.report_hours or ZERO, fig.hours)
         if total.from_pay or not fig.has_hours:
             continue
         total.has_hours = True
-        total.hours += fig.hours
+        total.hours = max(total.hours, fig.hours)
         total.overtime_hours += fig.overtime_hours
         total.meal_penalties += fig.meal_penalties
     return dict(sorted(totals.items()))

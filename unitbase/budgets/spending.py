@@ -983,8 +983,10 @@ def hot_cost_day_fill(*, access: ProductionAccess, date: dt.date) -> HotCostDay:
     """Fill a day's actuals from the registered sources (hotcost_sources.day_figures); the planned
     figures and notes are kept.
 
-    - Timecards for the date (submitted or approved): actual hours, overtime, meal penalties and actual
-      cost from them (cost in base currency) — they win over the production report.
+    - Actual hours are the day's length, set against the planned (budgeted) day length: the production
+      report's crew call to wrap when there is one, else the longest worked day among the timecards.
+    - Timecards for the date (submitted or approved): overtime (the crew's hours, added up), meal
+      penalties and actual cost from them (cost in base currency): they win over the production report.
     - No timecards, a production report with times: actual hours = the DPR's crew call to wrap;
       overtime = those hours beyond the day's planned hours (when planned hours are entered); meal
       penalties and the actual cost are kept (the DPR records no pay).
@@ -1006,7 +1008,8 @@ def hot_cost_day_fill(*, access: ProductionAccess, date: dt.date) -> HotCostDay:
     old = {"actual_hours": day.actual_hours, "overtime_hours": day.overtime_hours,
            "meal_penalties": day.meal_penalties, "actual_cost": day.actual_cost, "extra_day": day.extra_day}
     if total.from_pay:
-        day.actual_hours = round_money(total.hours)
+        # the day's length: the production report's call to wrap when there is one, else the longest card
+        day.actual_hours = round_money(total.report_hours if total.report_hours is not None else total.hours)
         day.overtime_hours = round_money(total.overtime_hours)
         day.meal_penalties = total.meal_penalties
         day.actual_cost = round_money(total.cost)

@@ -2,8 +2,9 @@
 in PayrollConfig.ready()).
 
 For each date: the days of the production's submitted or approved timecards (drafts, rejected and
-superseded revisions left out): worked hours, overtime hours (every tier but "straight"), meal
-penalty units, and the day's calculated gross, per currency. Week-level pay (weekly salaries,
+superseded revisions left out): the day's length (the longest worked hours among the cards, to set
+against the budgeted day length), the crew's overtime hours added up (every tier but "straight"),
+meal penalty units, and the day's calculated gross, per currency. Week-level pay (weekly salaries,
 weekly overtime) has no date and is not in a day's figure."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def timecard_day_figures(production, start: dt.date, end: dt.date) -> list[DayFi
             continue  # not worked or not calculated yet
         slot = grouped.setdefault((day.date, day.timecard.currency),
                                   {"hours": ZERO, "ot": ZERO, "meals": 0, "cost": ZERO, "people": 0})
-        slot["hours"] += day.worked_hours or ZERO
+        slot["hours"] = max(slot["hours"], day.worked_hours or ZERO)
         slot["ot"] += sum((Decimal(h) for tier, h in (day.hours_by_tier or {}).items() if tier != "straight"), ZERO)
         slot["meals"] += day.meal_penalty_units
         slot["cost"] += day.gross or ZERO

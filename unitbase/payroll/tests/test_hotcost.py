@@ -45,21 +45,21 @@ def test_provider_adds_up_submitted_and_approved_days(staff):
     figures = sorted(timecard_day_figures(staff.production, DAY, DAY), key=lambda f: f.currency)
     assert [(f.currency, f.hours, f.overtime_hours, f.meal_penalties, f.cost, f.people) for f in figures] == [
         ("GBP", D("10"), D("0"), 2, D("400.00"), 1),
-        ("USD", D("23.5"), D("5.5"), 1, D("1825.00"), 2),  # the draft card is left out
+        ("USD", D("12"), D("5.5"), 1, D("1825.00"), 2),  # the longest day; the draft card is left out
     ]
     total = day_figures(staff.production, DAY, DAY)[DAY]  # GBP at 1.25 in the reporting budget
     assert (total.hours, total.overtime_hours, total.meal_penalties, total.cost, total.people) == (
-        D("33.5"), D("5.5"), 3, D("2325.00"), 3)
+        D("12"), D("5.5"), 3, D("2325.00"), 3)
     assert day_figures(staff.production, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1)) == {}
 
 
 def test_fill_keeps_the_plan_and_is_audited(staff):
     acc = staff.access("accountant")
-    spending.hot_cost_day_save(access=acc, date=DAY, planned_hours=D("30"), planned_cost=D("2000"), notes="Boat day")
+    spending.hot_cost_day_save(access=acc, date=DAY, planned_hours=D("11"), planned_cost=D("2000"), notes="Boat day")
     day = spending.hot_cost_day_fill(access=acc, date=DAY)
-    assert (day.planned_hours, day.planned_cost, day.notes) == (D("30"), D("2000"), "Boat day")
+    assert (day.planned_hours, day.planned_cost, day.notes) == (D("11"), D("2000"), "Boat day")
     assert (day.actual_hours, day.overtime_hours, day.meal_penalties, day.actual_cost) == (
-        D("33.50"), D("5.50"), 3, D("2325.00"))
+        D("12.00"), D("5.50"), 3, D("2325.00"))
     assert day.over_under == D("-325.00")
     event = AuditEvent.objects.get(action="hot_cost.fill")
     assert event.changes["people"] == 3 and event.changes["sources"] == ["Timecards"]
@@ -72,7 +72,7 @@ def test_hot_cost_page_offers_and_fills_from_timecards(client, staff):
     url = reverse("budgets:hot_cost", args=[staff.production.pk])
     client.force_login(staff.accountant)
     page = client.get(url).content.decode()
-    assert "3 cards: 33.50 h, 5.50 h overtime, 3 meal penalties, USD 2,325.00" in page
+    assert "3 cards: longest day 12.00 h, 5.50 h crew overtime, 3 meal penalties, USD 2,325.00" in page
     assert "Fill actuals from timecards" in page and "Not entered yet." in page
     fill = reverse("budgets:hot_cost_fill", args=[staff.production.pk])
     assert client.post(fill, {"date": "2025-03-04"}).status_code == 302
@@ -90,8 +90,8 @@ def test_hot_cost_page_offers_and_fills_from_timecards(client, staff):
 
 
 def test_timecards_win_over_the_production_report(staff):
-    """With timecards and a DPR on the same day, hours, overtime, meal penalties and cost come from the
-    timecards; the DPR's call-to-wrap is shown beside them (no applied schedule: no extra-day mark)."""
+    """With timecards and a DPR on the same day, overtime, meal penalties and cost come from the
+    timecards and the day's length from the DPR's call to wrap (no applied schedule: no extra-day mark)."""
     from unitbase.callsheets.models import DailyReport
     from unitbase.productions.models import Unit
 
@@ -100,7 +100,7 @@ def test_timecards_win_over_the_production_report(staff):
                                crew_call=dt.time(7), camera_wrap=dt.time(19, 30))
     total = day_figures(staff.production, DAY, DAY)[DAY]
     assert sorted(total.sources) == ["Production report", "Timecards"] and total.from_pay and not total.extra_day
-    assert (total.hours, total.report_hours, total.cost) == (D("33.5"), D("12.50"), D("2325.00"))
+    assert (total.hours, total.report_hours, total.cost) == (D("12"), D("12.50"), D("2325.00"))
     day = spending.hot_cost_day_fill(access=staff.access("accountant"), date=DAY)
     assert (day.actual_hours, day.overtime_hours, day.meal_penalties, day.actual_cost, day.extra_day) == (
-        D("33.50"), D("5.50"), 3, D("2325.00"), False)
+        D("12.50"), D("5.50"), 3, D("2325.00"), False)  # the report's call to wrap is the day's length
