@@ -18,7 +18,7 @@ from unitbase.productions.authority import Action
 
 from . import calc, closings, selectors, services, spending
 from .models import Budget, BudgetAccount, DetailLine, Invoice, PurchaseOrder, Transaction, Unit, Vendor
-from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending, sees_all_spending
+from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending
 
 router = Router(tags=["budgets"])
 
@@ -408,14 +408,7 @@ def _po_out(po: PurchaseOrder) -> dict:
 
 
 def _visible_pos(access):
-    from django.db.models import Q
-
-    qs = PurchaseOrder.objects.filter(production=access.production).select_related(
-        "vendor", "department", "requested_by").prefetch_related("lines")
-    if not sees_all_spending(access):
-        qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
-                                                       department__isnull=False))
-    return qs
+    return selectors.purchase_orders_visible(access).prefetch_related("lines")
 
 
 def _txn_out(t: Transaction) -> dict:

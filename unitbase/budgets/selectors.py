@@ -224,16 +224,28 @@ def budget_schedule_effect(*, access: ProductionAccess, budget: Budget) -> Sched
                           current_total=current, scheduled_total=scheduled)
 
 
-def check_requests_visible(access: ProductionAccess):
-    """Check requests this member may see: all for budget readers and accounting; otherwise their own
-    and their department's (as for purchase orders)."""
+def _own_or_department(access: ProductionAccess, qs: QuerySet) -> QuerySet:
+    """Spending documents this member may see: all for budget readers and accounting; otherwise the
+    ones they requested and their department's."""
     from django.db.models import Q
 
-    from .models import CheckRequest
     from .permissions import sees_all_spending
 
-    qs = CheckRequest.objects.filter(production=access.production).select_related("department", "requested_by")
-    if not sees_all_spending(access):
-        qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
-                                                       department__isnull=False))
-    return qs
+    if sees_all_spending(access):
+        return qs
+    return qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
+                                                     department__isnull=False))
+
+
+def purchase_orders_visible(access: ProductionAccess) -> QuerySet:
+    from .models import PurchaseOrder
+
+    return _own_or_department(access, PurchaseOrder.objects.filter(production=access.production).select_related(
+        "vendor", "department", "budget", "requested_by"))
+
+
+def check_requests_visible(access: ProductionAccess) -> QuerySet:
+    from .models import CheckRequest
+
+    return _own_or_department(access, CheckRequest.objects.filter(production=access.production).select_related(
+        "department", "requested_by"))

@@ -275,15 +275,11 @@ def _check_out(req: CheckRequest) -> dict:
             "approval_id": approval.pk if approval else None}
 
 
-def _visible_checks(access):
-    return selectors.check_requests_visible(access)
-
-
 @router.get("/{production_id}/check-requests", response=list[CheckRequestOut])
 def list_check_requests(request, production_id: Id, status: str = ""):
     """Budget readers see every check request; department heads their department's and their own."""
     access = access_spending(request.user, production_id)
-    qs = _visible_checks(access)
+    qs = selectors.check_requests_visible(access)
     if status:
         qs = qs.filter(status=status)
     return [_check_out(r) for r in qs[:500]]
@@ -303,7 +299,7 @@ def submit_check_request(request, production_id: Id, check_request_id: Id):
     """Ask for approval (the "check_request" kind; decide through the approvals API). 409 when already
     submitted or approved."""
     access = access_spending(request.user, production_id, REQUEST_PURCHASE)
-    if not _visible_checks(access).filter(pk=check_request_id).exists():
+    if not selectors.check_requests_visible(access).filter(pk=check_request_id).exists():
         raise Http404("No such check request.")
     try:
         req = spending.check_request_submit(access=access, check_request_id=check_request_id)

@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ from .models import (
     Transaction,
     Vendor,
 )
-from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending, sees_all_spending
+from .permissions import REQUEST_PURCHASE, VIEW_BUDGET, VIEW_SPENDING, access_budget, access_spending
 
 
 def spending_view(action: str = VIEW_SPENDING, guard=access_spending):
@@ -50,13 +49,7 @@ def _lines_errors(form: forms.Form, exc: ValidationError) -> None:
     apply_service_errors(form, exc)
 
 
-def visible_pos(access):
-    qs = PurchaseOrder.objects.filter(production=access.production).select_related("vendor", "department", "budget",
-                                                                                   "requested_by")
-    if not sees_all_spending(access):
-        qs = qs.filter(Q(requested_by=access.user) | Q(department_id=access.membership.department_id,
-                                                       department__isnull=False))
-    return qs
+visible_pos = selectors.purchase_orders_visible
 
 
 # --- forms ----------------------------------------------------------------------------------------
