@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from unitbase.people.models import CastMember, CrewMember, Person
@@ -92,3 +93,15 @@ class CastMemberFactory(factory.django.DjangoModelFactory):
     cast_number = factory.Sequence(lambda n: n + 1)
     rate_amount = Decimal("1100.00")
     rate_unit = "day"
+
+
+def database_state() -> dict:
+    """Every row of every model, with its last change where it has one: a denied write must leave
+    both untouched."""
+    state = {}
+    for model in apps.get_models():
+        manager = model._default_manager
+        fields = {f.name for f in model._meta.concrete_fields}
+        state[model._meta.label] = sorted(manager.values_list("pk", "updated_at")) if "updated_at" in fields \
+            else manager.count()
+    return state

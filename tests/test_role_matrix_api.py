@@ -7,10 +7,17 @@ endpoint added without a row here fails the test."""
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
-from tests.factories import CastMemberFactory, CrewMemberFactory, PersonFactory, department, make_production, member
+from tests.factories import (
+    CastMemberFactory,
+    CrewMemberFactory,
+    PersonFactory,
+    database_state,
+    department,
+    make_production,
+    member,
+)
 from unitbase.accounts.services import api_token_create
 from unitbase.productions.authority import DEFAULT_MATRIX, Action, Role
 
@@ -57,18 +64,6 @@ def operations(ids):
     ]
 
 
-def _row_counts_and_stamps():
-    """Every row of every model, with its last change where it has one: a denied write must leave
-    both untouched."""
-    state = {}
-    for model in apps.get_models():
-        manager = model._default_manager
-        fields = {f.name for f in model._meta.concrete_fields}
-        state[model._meta.label] = sorted(manager.values_list("pk", "updated_at")) if "updated_at" in fields \
-            else manager.count()
-    return state
-
-
 @pytest.fixture
 def world():
     production = make_production("Alpha")
@@ -110,7 +105,7 @@ def test_each_role_does_exactly_what_the_default_matrix_allows_through_the_api(w
     for method, template, action, body in operations(ids):
         url = "/api/v1" + template.format(**ids)
         allowed = role in DEFAULT_MATRIX[action]
-        before = None if allowed else _row_counts_and_stamps()
+        before = None if allowed else database_state()
         if body is None:
             response = getattr(client, method)(url)
         else:
@@ -119,6 +114,6 @@ def test_each_role_does_exactly_what_the_default_matrix_allows_through_the_api(w
         if response.status_code != expected:
             failures.append(f"{role} {method.upper()} {template}: {response.status_code}, expected {expected} "
                             f"{response.content[:160]!r}")
-        elif not allowed and _row_counts_and_stamps() != before:
+        elif not allowed and database_state() != before:
             failures.append(f"{role} {method.upper()} {template}: refused but something changed")
     assert failures == []

@@ -7,10 +7,17 @@ import re
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
-from tests.factories import CastMemberFactory, CrewMemberFactory, PersonFactory, department, make_production, member
+from tests.factories import (
+    CastMemberFactory,
+    CrewMemberFactory,
+    PersonFactory,
+    database_state,
+    department,
+    make_production,
+    member,
+)
 from tests.test_isolation import production_routes
 from unitbase.productions.authority import DEFAULT_MATRIX, Action, Role
 from unitbase.productions.models import Invitation
@@ -51,16 +58,6 @@ def writes(ids):
         ("/p/{production_id}/settings/", Action.EDIT_PRODUCTION, {"form": "unit", "unit-name": "Splinter",
                                                                    "unit-kind": "splinter"}),
     ]
-
-
-def _state():
-    state = {}
-    for model in apps.get_models():
-        manager = model._default_manager
-        fields = {f.name for f in model._meta.concrete_fields}
-        state[model._meta.label] = sorted(manager.values_list("pk", "updated_at")) if "updated_at" in fields \
-            else manager.count()
-    return state
 
 
 @pytest.fixture
@@ -116,12 +113,12 @@ def test_each_role_writes_exactly_what_the_default_matrix_allows_on_the_web(worl
             pass
         elif form.status_code not in (405, 200 if allowed else 403) and not (allowed and form.status_code == 302):
             failures.append(f"{role} GET {url}: {form.status_code}")
-        before = None if allowed else _state()
+        before = None if allowed else database_state()
         response = client.post(url, data)
         expected = 302 if allowed else 403
         if response.status_code != expected:
             failures.append(f"{role} POST {url}: {response.status_code}, expected {expected} "
                             f"{response.content[:200]!r}")
-        elif not allowed and _state() != before:
+        elif not allowed and database_state() != before:
             failures.append(f"{role} POST {url}: refused but something changed")
     assert failures == []
