@@ -65,8 +65,9 @@ def schedule_progress(*, access: ProductionAccess, as_of: dt.date) -> Progress |
         version = scheduling_selectors.version_applied(access=access, unit_id=unit.pk)
         if version is None:
             continue
-        days = scheduling_selectors.board_get(access=access, version=version).scheduled_days
-        dated = [d.date for d in days if d.date is not None]
+        # the day dates alone: the whole board (decorations, warnings) is too much for the dashboard
+        days = scheduling_selectors.scheduled_day_dates(version)
+        dated = [when for when in days if when is not None]
         if not dated:
             return None
         return Progress(days_done=sum(1 for day in dated if day <= as_of), days_total=len(days))

@@ -337,16 +337,26 @@ def board_days(board_strips: list[Strip]) -> list[Day]:
     return days
 
 
-def shoot_day_dates(version: ScheduleVersion) -> dict[int, date | None]:
-    """Day number → date of a version's shoot days (days with strips), numbered as the board numbers
-    them and dated from the unit's production calendar (None past its end). For internal callers that
-    already hold the production's access (e.g. a registry provider); reads only this version."""
+def _dated_days(version: ScheduleVersion) -> list[tuple[Day, date | None]]:
+    """A version's board days, numbered as the board numbers them and dated from the unit's
+    production calendar (None past its end), without the board's decorations."""
     strips = list(Strip.objects.filter(version=version, section=Strip.Section.BOARD)
                   .only("kind", "position").order_by("position"))
     days = board_days(strips)
     calendar = ProductionCalendar.objects.filter(unit_id=version.schedule.unit_id).first()
     dates = shoot_dates(calendar, calendar_exceptions(calendar), len(days)) if calendar else []
-    return {d.number: (dates[d.number - 1] if d.number - 1 < len(dates) else None) for d in days if d.strips}
+    return [(d, dates[d.number - 1] if d.number - 1 < len(dates) else None) for d in days]
+
+
+def shoot_day_dates(version: ScheduleVersion) -> dict[int, date | None]:
+    """Day number → date of a version's shoot days (days with strips). For internal callers that
+    already hold the production's access (e.g. a registry provider); reads only this version."""
+    return {day.number: when for day, when in _dated_days(version) if day.strips}
+
+
+def scheduled_day_dates(version: ScheduleVersion) -> list[date | None]:
+    """The date of each of a version's scheduled days (Board.scheduled_days), in order."""
+    return [when for day, when in _dated_days(version) if day.strips or day.break_strip]
 
 
 def board_get(*, access: ProductionAccess, version: ScheduleVersion) -> Board:
